@@ -1,0 +1,275 @@
+"""Cleaning: normalised text, title and dek, paragraphs, boilerplate removed.
+
+The cleaned text is the article's kept paragraphs joined by newlines; every
+later offset points into it. What was removed is kept with its kind, so a
+reader can see why a line is gone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flows.reference import BoilerplateRule
+from flows.textnorm import normalise
+
+
+@dataclass
+class Paragraph:
+    start: int
+    end: int
+    kind: str  # title | dek | heading | body | bullet
+    block: int  # paragraphs between blank lines or headings share a block
+    section: int  # a heading opens a section that runs to the next heading
+
+
+@dataclass
+class CleanArticle:
+    text: str
+    paragraphs: list[Paragraph]
+    title: str | None
+    dek: str | None
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    publisher_hints: list[str] = field(default_factory=list)
+    dateline: str | None = None
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+_BULLET = re.compile(r"^(?:[•·▪◦●○■□►▸‣⁃*–-]|\d{1,2}[.)])\s+")
+_TERMINAL = re.compile(r"[.!?…:;]['\")\]]*$")
+_SENTENCE_END = re.compile(r"[.!?]['\")\]]*$")
+_TRAILING_COUNTER = re.compile(r"\s*\d+$")
+_WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+# "Electrek's Take", "CarExpert's Verdict": an outlet signing its own section.
+_OUTLET_HEADING = re.compile(r"^(.{2,40}?)'s (take|view|verdict|opinion|analysis)$", re.IGNORECASE)
+_CREDIT_LINE = re.compile(
+    r"^(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(.+?)(?:\.|,|\s+all rights reserved.*)?$"
+    r"|^(?:this (?:article|story) )?(?:was )?originally (?:appeared|published) (?:on|in) (.+?)\.?$",
+    re.IGNORECASE,
+)
+_DATELINE = re.compile(
+    r"^(?:published|posted|updated|last updated|date)?\s*:?\s*"
+    r"((?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4})"
+    r"(?:\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*[A-Z]{2,4})?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_tag_line(line: str) -> bool:
+    """Keyword-stuffed tag lines: many short comma-separated items, no sentence."""
+    if _SENTENCE_END.search(line) or line.count(",") < 3:
+        return False
+    items = [item.strip() for item in line.split(",")]
+    return all(0 < len(item.split()) <= 6 for item in items)
+
+
+def _is_title_like(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 20 and not re.search(r"[.!:;,]['\")]*$", line)
+
+
+def _is_heading_like(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 12 and not _TERMINAL.search(line) and not _BULLET.match(line)
+
+
+def _proper_nouns(line: str) -> set[str]:
+    """Capitalised words that do not open a sentence: names the text is about."""
+    names: set[str] = set()
+    previous_end = True
+    for match in _WORD.finditer(line):
+        word = match.group()
+        if word[0].isupper() and not previous_end and len(word) > 1:
+            names.add(word)
+        tail = line[match.end() : match.end() + 2]
+        previous_end = bool(re.match(r"[.!?…]", tail))
+    return names
+
+
+def _unwrap(lines: list[str]) -> list[str]:
+    """Join hard-wrapped lines (a long line without a stop, then a lowercase start)."""
+    joined: list[str] = []
+    for line in lines:
+        if (
+            joined
+            and line
+            and joined[-1]
+            and len(joined[-1]) > 40
+            and not _TERMINAL.search(joined[-1])
+            and (line[0].islower() or line[0].isdigit())
+            and not _BULLET.match(line)
+        ):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
+def clean_text(
+    raw_text: str,
+    boilerplate: list[BoilerplateRule],
+    declared_title: str | None = None,
+) -> CleanArticle:
+    """Clean one article's text. Pure: the rules come in as an argument."""
+    lines = _unwrap([line.strip() for line in normalise(raw_text).split("\n")])
+    removed: list[tuple[str, str]] = []
+    publisher_hints: list[str] = []
+    keep = [bool(line) for line in lines]
+
+    folded = Counter(_TRAILING_COUNTER.sub("", line).lower() for line in lines if line)
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if not line:
+            index += 1
+            continue
+        rule = next((rule for rule in boilerplate if rule.pattern.search(line)), None)
+        if rule is not None:
+            credit = _CREDIT_LINE.match(line)
+            if credit:
+                publisher_hints.append((credit.group(1) or credit.group(2) or "").strip())
+            keep[index] = False
+            removed.append((rule.kind, line))
+            if rule.action == "rest":
+                for later in range(index + 1, len(lines)):
+                    if lines[later] and keep[later]:
+                        keep[later] = False
+                        removed.append((rule.kind, lines[later]))
+                break
+            if rule.action == "rest_of_block":
+                later = index + 1
+                while later < len(lines) and lines[later]:
+                    keep[later] = False
+                    removed.append((rule.kind, lines[later]))
+                    later += 1
+                index = later
+                continue
+            if rule.action == "comment_block":
+                index = _drop_comment_block(lines, keep, index, removed)
+                continue
+        elif _is_tag_line(line):
+            keep[index] = False
+            removed.append(("tag_line", line))
+        elif folded[_TRAILING_COUNTER.sub("", line).lower()] > 1 and len(line.split()) > 3:
+            # The same long line more than once is page furniture, not prose.
+            keep[index] = False
+            removed.append(("repeated", line))
+        index += 1
+
+    return _assemble(lines, keep, removed, publisher_hints, declared_title)
+
+
+def _drop_comment_block(lines: list[str], keep: list[bool], header: int, removed: list) -> int:
+    """Drop a reader-comment widget: the header and the comment lines under it.
+
+    A comment block ends at the first line that names something the article
+    named before it (the article resumes), or after a few lines.
+    """
+    known: set[str] = set()
+    for earlier in range(header):
+        if keep[earlier]:
+            known |= _proper_nouns(lines[earlier])
+    index = header + 1
+    dropped = 0
+    while index < len(lines) and dropped < 6:
+        line = lines[index]
+        if line:
+            quoted = line[0] in "\"'"
+            if not quoted and _proper_nouns(line) & known:
+                break
+            keep[index] = False
+            removed.append(("comments", line))
+            dropped += 1
+        index += 1
+    return index
+
+
+def _assemble(
+    lines: list[str],
+    keep: list[bool],
+    removed: list[tuple[str, str]],
+    publisher_hints: list[str],
+    declared_title: str | None,
+) -> CleanArticle:
+    kept: list[tuple[str, int]] = []  # (line, block)
+    block = 0
+    for line, is_kept in zip(lines, keep, strict=True):
+        if not line:
+            block += 1
+            continue
+        if is_kept:
+            kept.append((line, block))
+
+    dateline = None
+    for position in [*range(min(3, len(kept))), *range(max(0, len(kept) - 3), len(kept))]:
+        if position < len(kept) and _DATELINE.match(kept[position][0]):
+            dateline = kept[position][0]
+            removed.append(("dateline", dateline))
+            kept.pop(position)
+            break
+
+    title = None
+    declared = normalise(declared_title).strip() if declared_title else None
+    if declared:
+        title = declared
+        if kept and kept[0][0].lower() == declared.lower():
+            kept.pop(0)
+        kept.insert(0, (declared, -1))
+    elif len(kept) > 1 and _is_title_like(kept[0][0]) and not _BULLET.match(kept[0][0]):
+        title = kept[0][0]
+
+    paragraphs: list[Paragraph] = []
+    pieces: list[str] = []
+    offset = 0
+    block = 0
+    section = 0
+    previous_block = None
+    dek = None
+    for position, (line, line_block) in enumerate(kept):
+        kind = "body"
+        text = line
+        bullet = _BULLET.match(line)
+        if position == 0 and title is not None:
+            kind = "title"
+        elif bullet and len(line) > bullet.end():
+            kind = "bullet"
+            text = line[bullet.end() :]
+        elif (
+            title is not None
+            and dek is None
+            and position == 1
+            and len(line.split()) <= 45
+            and (len(kept) < 3 or kept[2][1] != line_block)
+        ):
+            kind = "dek"
+            dek = line
+        elif _is_heading_like(line) and position + 1 < len(kept):
+            kind = "heading"
+            match = _OUTLET_HEADING.match(line)
+            if match:
+                publisher_hints.append(match.group(1))
+        if kind in ("title", "heading", "dek") or line_block != previous_block:
+            block += 1
+        if kind == "heading":
+            section += 1
+        previous_block = line_block
+        paragraphs.append(Paragraph(offset, offset + len(text), kind, block, section))
+        pieces.append(text)
+        offset += len(text) + 1
+        if kind in ("title", "heading", "dek"):
+            block += 1
+
+    return CleanArticle(
+        text="\n".join(pieces),
+        paragraphs=paragraphs,
+        title=title,
+        dek=dek,
+        removed=removed,
+        publisher_hints=[hint for hint in publisher_hints if hint],
+        dateline=dateline,
+    )

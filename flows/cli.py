@@ -1,0 +1,237 @@
+"""The `pickup-etl` command line.
+
+Prefect and Great Expectations take seconds to import, so only `run` and
+`serve` import them; `query`, `extract`, `eval` and `--help` answer at once.
+A user mistake prints one line to stderr and a non-zero exit code, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from flows.resources import default_articles_dir, default_db_path
+
+# Exit codes, documented in the README.
+EXIT_OK = 0
+EXIT_FAILED = 1  # the run failed; nothing was published
+EXIT_USAGE = 2  # a user mistake: bad argument, missing input
+EXIT_PARTIAL = 3  # published, but some files were quarantined
+EXIT_BUSY = 4  # another run holds the warehouse
+
+
+class UserError(click.ClickException):
+    exit_code = EXIT_USAGE
+
+    def show(self, file=None) -> None:
+        click.echo(f"pickup-etl: {self.message}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pickup-etl")
+def main() -> None:
+    """Pickup-truck market news into a DuckDB warehouse of traceable claims."""
+
+
+@main.command()
+@click.option("--source", type=str, default=None, help="Folder, file or glob of articles (default: the seed articles).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Published DuckDB file (default: warehouse/pickup.duckdb).")
+@click.option("--full-refresh", is_flag=True, help="Rebuild the warehouse from scratch instead of loading only new and changed files.")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=None, help="Articles per parse batch.")
+@click.option("--workers", type=click.IntRange(0, 64), default=None, help="Parse processes (default: one per core; 0 parses in the flow process).")
+@click.option("--task-runner", type=click.Choice(["thread", "dask"]), default="thread", show_default=True, help="Where parse batches run.")
+@click.option("--dask-address", type=str, default=None, help="Scheduler address of an existing Dask cluster (with --task-runner dask).")
+@click.option("--max-file-mb", type=click.FloatRange(0.001, 10_000), default=20.0, show_default=True, help="Refuse input files larger than this.")
+@click.option("--wait", "lock_wait", type=click.FloatRange(0, 86_400), default=None, help="Seconds to wait for another run holding the warehouse.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run(source, db_path, full_refresh, batch_size, workers, task_runner, dask_address, max_file_mb, lock_wait, quiet) -> None:
+    """Run the flow once: load articles into the warehouse and publish it."""
+    from flows.runner import run_once
+
+    code = run_once(
+        source=source or str(default_articles_dir()),
+        db_path=db_path or default_db_path(),
+        full_refresh=full_refresh,
+        batch_size=batch_size,
+        workers=workers,
+        task_runner=task_runner,
+        dask_address=dask_address,
+        max_file_mb=max_file_mb,
+        lock_wait=lock_wait,
+        progress=not quiet and sys.stderr.isatty(),
+    )
+    sys.exit(code)
+
+
+@main.command()
+@click.option("--cron", type=str, default=None, help="Cron schedule, e.g. '0 6 * * *'.")
+@click.option("--timezone", type=str, default="UTC", show_default=True, help="Time zone of the cron schedule.")
+@click.option("--interval", type=click.FloatRange(1, None), default=None, help="Run every N seconds instead of a cron schedule.")
+@click.option("--source", type=str, default=None, help="Folder, file or glob of articles.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Published DuckDB file.")
+@click.option("--full-refresh", is_flag=True, help="Rebuild from scratch on every scheduled run.")
+@click.option("--name", type=str, default="pickup-etl-scheduled", show_default=True, help="Deployment name.")
+def serve(cron, timezone, interval, source, db_path, full_refresh, name) -> None:
+    """Serve the flow as a Prefect deployment with a schedule."""
+    if cron and interval:
+        raise UserError("give either --cron or --interval, not both")
+    if not cron and not interval:
+        raise UserError("give a schedule: --cron '0 6 * * *' (with --timezone) or --interval SECONDS")
+    from flows.runner import serve_flow
+
+    serve_flow(
+        name=name,
+        cron=cron,
+        timezone=timezone,
+        interval=interval,
+        source=source or str(default_articles_dir()),
+        db_path=str(db_path or default_db_path()),
+        full_refresh=full_refresh,
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--entities", is_flag=True, help="Print entity mentions instead of claims.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+def extract(files, entities, fmt) -> None:
+    """Print the claims (or entity mentions) of article files, without touching the warehouse."""
+    from flows.reference import load_reference
+    from flows.stages import parse_records, read_file
+
+    reference = load_reference()
+    rows: list[dict] = []
+    failed = 0
+    for path in files:
+        if not path.is_file():
+            raise UserError(f"{path} is not a file: pass article files (.txt .md .html .json .jsonl)")
+        records, problems, _ = read_file(path.parent, path.name, {}, max_bytes=1 << 30)
+        for problem in problems:
+            failed += 1
+            where = f"{problem.path}" + (f" record {problem.record}" if problem.record else "")
+            click.echo(f"pickup-etl: skipped {where}: {problem.reason}", err=True)
+        for parsed in parse_records(records, reference):
+            if entities:
+                rows += [
+                    {"article": parsed.raw.article, "type": m.type, "name": m.name, "start": m.start, "end": m.end}
+                    for m in parsed.mentions
+                ]
+            else:
+                rows += [claim.as_record() for claim in parsed.claims]
+    _print_rows(rows, fmt)
+    if failed and not rows:
+        sys.exit(EXIT_PARTIAL)
+
+
+@main.command(name="eval")
+@click.option("--gold", "gold_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of gold answers (default: tests/fixtures/gold).")
+@click.option("--articles", "articles_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of the articles the gold answers are about (default: the seeds).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--details", is_flag=True, help="List missed, extra and wrong claims and entities.")
+def evaluate(gold_dir, articles_dir, fmt, details) -> None:
+    """Score extraction against gold answers: claim P/R/F1, strict F1, attributes, entities."""
+    from flows.evaluation_report import evaluate_folder, render_table
+    from flows.resources import REPO_ROOT
+
+    gold_dir = gold_dir or REPO_ROOT / "tests" / "fixtures" / "gold"
+    articles_dir = articles_dir or default_articles_dir()
+    for label, folder in (("--gold", gold_dir), ("--articles", articles_dir)):
+        if not folder.is_dir():
+            raise UserError(f"{label} {folder} is not a folder")
+    try:
+        report = evaluate_folder(gold_dir, articles_dir)
+    except (ValueError, FileNotFoundError) as error:
+        raise UserError(str(error)) from None
+    if fmt == "json":
+        click.echo(json.dumps(report if details else {k: v for k, v in report.items() if k != "details"}, indent=2, default=str))
+    else:
+        click.echo(render_table(report, details))
+
+
+@main.command()
+@click.argument("sql")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Published DuckDB file.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True)
+@click.option("--max-rows", type=click.IntRange(1, None), default=200, show_default=True, help="Rows printed in table format.")
+def query(sql, db_path, fmt, max_rows) -> None:
+    """Run read-only SQL against the published warehouse and print the result."""
+    import duckdb
+
+    db_path = db_path or default_db_path()
+    if not db_path.is_file():
+        raise UserError(f"no warehouse at {db_path}: run `pickup-etl run` first, or pass --db")
+    try:
+        connection = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as error:
+        raise UserError(f"cannot open {db_path}: {error}") from None
+    try:
+        result = connection.execute(sql)
+        columns = [d[0] for d in result.description] if result.description else []
+        rows = result.fetchall() if columns else []
+    except duckdb.Error as error:
+        raise UserError(f"query failed: {str(error).splitlines()[0]}") from None
+    finally:
+        connection.close()
+    records = [dict(zip(columns, row, strict=True)) for row in rows]
+    if fmt == "table":
+        _print_table(columns, rows[:max_rows])
+        if len(rows) > max_rows:
+            click.echo(f"({len(rows)} rows, {max_rows} shown; use --max-rows or --format csv)", err=True)
+    elif fmt == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        for record in records:
+            click.echo(json.dumps(record, default=str))
+
+
+@main.command()
+@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write one Parquet file per table and view.")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Published DuckDB file.")
+def export(parquet_dir, db_path) -> None:
+    """Write every table and view of the published warehouse as Parquet."""
+    from flows.warehouse import export_parquet
+
+    db_path = db_path or default_db_path()
+    if not db_path.is_file():
+        raise UserError(f"no warehouse at {db_path}: run `pickup-etl run` first, or pass --db")
+    written = export_parquet(db_path, parquet_dir)
+    for name, rows in written:
+        click.echo(f"{name}\t{rows}")
+
+
+def _print_rows(rows: list[dict], fmt: str) -> None:
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+        return
+    if not rows:
+        click.echo("(no rows)")
+        return
+    columns = list(rows[0])
+    _print_table(columns, [tuple(row.get(c) for c in columns) for row in rows])
+
+
+def _print_table(columns: list[str], rows: list[tuple]) -> None:
+    def cell(value) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        text = str(value)
+        return text if len(text) <= 80 else text[:77] + "..."
+
+    cells = [[cell(v) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    click.echo(" | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)))
+    click.echo("-+-".join("-" * w for w in widths))
+    for row in cells:
+        click.echo(" | ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+    click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")

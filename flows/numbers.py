@@ -1,0 +1,205 @@
+"""Numbers as news writes them: 23,500 · 1.2 million · 15k · A$57,900 · 68% · 335 per cent · sixth.
+
+`find_numbers(text, start, end, lexicon)` returns every numeric expression in
+a span with its value, kind (count, percent, points, money, ordinal, year,
+date) and currency. Deciding which numbers are claims is `claims.py`'s job;
+this module only reads them, and never reads a digit glued to letters
+("F-150", "RD6", "4x4", "Q3") as a number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from flows.reference import Reference
+
+WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "half a": 0.5, "a quarter of a": 0.25,
+}
+ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
+    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20,
+}
+SCALES = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6,
+    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "lakh": 1e5, "lakhs": 1e5,
+    "crore": 1e7, "crores": 1e7,
+}
+MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+
+
+@dataclass(frozen=True)
+class NumberMatch:
+    start: int
+    end: int
+    value: float
+    kind: str  # count | percent | points | money | ordinal | year | date
+    text: str
+    currency: str | None = None
+    range_high: float | None = None
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    number: re.Pattern[str]
+    prefix_codes: dict[str, str]
+    suffix_codes: dict[str, str]
+
+
+def _alternation(tokens: list[str]) -> str:
+    return "|".join(re.escape(token) for token in sorted(tokens, key=len, reverse=True))
+
+
+@cache
+def _patterns(reference: Reference) -> _Patterns:
+    prefixes = {c.token: c.code for c in reference.currencies if c.kind == "prefix"}
+    suffixes = {c.token: c.code for c in reference.currencies if c.kind == "suffix"}
+    # Letter-only prefixes ("R", "RM", "Rs", "P") must touch the digits, and
+    # not be the end of a word ("CAR 5" is not a price).
+    symbol_prefixes = [t for t in prefixes if not t.isalpha()]
+    word_prefixes = [t for t in prefixes if t.isalpha()]
+    number = re.compile(
+        r"(?:(?<![A-Za-z])(?-i:(?P<cur>" + _alternation(symbol_prefixes) + r"))\s?"
+        r"|(?<![A-Za-z])(?-i:(?P<curw>" + _alternation(word_prefixes) + r"))(?:\s|(?=\d))"
+        r"|(?<![\w.,/])(?<![A-Za-z]-))"
+        r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+        r"(?:(?P<scale1>bn|mn|mln|m|b|k|K)(?![A-Za-z0-9])|\s?(?P<scale2>trillion|billion|million|thousand|lakhs?|crores?)\b)?"
+        r"(?:\s?(?P<pct>%|per\s?cent\b|percent\b|percentage[- ]points?\b|points?\b|pts\b|ppts?\b))?"
+        r"(?:\s(?P<cur2>" + _alternation(list(suffixes)) + r")\b)?"
+        r"(?P<plus>\+(?!\w))?"
+        r"(?![A-Za-z0-9]|\.\d|,\d{3})",
+        re.IGNORECASE,
+    )
+    return _Patterns(number, {k.lower(): v for k, v in prefixes.items()}, {k.lower(): v for k, v in suffixes.items()})
+
+
+_WORD_NUMBER = re.compile(
+    r"\b(?P<word>half a|a quarter of a|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
+    r"(?:[\s-](?P<word2>one|two|three|four|five|six|seven|eight|nine))?"
+    r"\s(?P<scale>hundred thousand|thousand|million|billion)\b",
+    re.IGNORECASE,
+)
+_ORDINAL = re.compile(
+    r"\b(?:(?P<digits>\d{1,2})(?:st|nd|rd|th)|(?P<word>" + "|".join(ORDINAL_WORDS) + r"))\b"
+    r"|\b(?:No\.|no\.|number|Number)\s?(?P<no>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+)
+_MONTH_BEFORE = re.compile(r"(?:" + MONTHS + r")\.?\s$", re.IGNORECASE)
+_MONTH_AFTER = re.compile(r"^\s(?:" + MONTHS + r")\b", re.IGNORECASE)
+_RANGE_JOIN = re.compile(r"^\s?(?:-|–|to)\s?$")
+
+
+def _value(raw: str) -> float:
+    return float(raw.replace(",", ""))
+
+
+def find_numbers(text: str, start: int, end: int, reference: Reference) -> list[NumberMatch]:
+    """Numeric expressions between `start` and `end` of `text`, in order."""
+    patterns = _patterns(reference)
+    span = text[start:end]
+    found: list[NumberMatch] = []
+    for match in patterns.number.finditer(span):
+        found.append(_classify(match, span, start, patterns))
+    taken = [(n.start - start, n.end - start) for n in found]
+    for match in _WORD_NUMBER.finditer(span):
+        if any(a < match.end() and match.start() < b for a, b in taken):
+            continue
+        base = WORD_NUMBERS[match.group("word").lower()]
+        if match.group("word2"):
+            base += WORD_NUMBERS[match.group("word2").lower()]
+        scale = 1.0
+        for word in match.group("scale").lower().split():
+            scale *= {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9}[word]
+        found.append(NumberMatch(start + match.start(), start + match.end(), base * scale, "count", match.group()))
+    for match in _ORDINAL.finditer(span):
+        if any(a < match.end() and match.start() < b for a, b in taken):
+            continue
+        if match.group("digits"):
+            value = int(match.group("digits"))
+        elif match.group("word"):
+            value = ORDINAL_WORDS[match.group("word").lower()]
+        else:
+            raw = match.group("no")
+            value = int(raw) if raw.isdigit() else WORD_NUMBERS[raw.lower()]
+        found.append(NumberMatch(start + match.start(), start + match.end(), value, "ordinal", match.group()))
+    found.sort(key=lambda n: n.start)
+    return _merge_ranges(found, text)
+
+
+def _classify(match: re.Match[str], span: str, offset: int, patterns: _Patterns) -> NumberMatch:
+    raw = match.group("num")
+    value = _value(raw)
+    scale = match.group("scale1") or match.group("scale2")
+    if scale:
+        value *= SCALES[scale.lower()]
+    currency = None
+    if match.group("cur"):
+        currency = patterns.prefix_codes.get(match.group("cur").lower())
+    elif match.group("curw"):
+        currency = patterns.prefix_codes.get(match.group("curw").lower())
+    elif match.group("cur2"):
+        currency = patterns.suffix_codes.get(match.group("cur2").lower())
+    pct = (match.group("pct") or "").lower()
+    before = span[max(0, match.start() - 10) : match.start()]
+    after = span[match.end() : match.end() + 12]
+    if re.search(r"\bNo\.\s?$", before):
+        kind = "ordinal"
+    elif currency:
+        kind = "money"
+    elif pct.startswith(("percentage", "point", "pt", "ppt")):
+        kind = "points"
+    elif pct:
+        kind = "percent"
+    elif (
+        "," not in raw
+        and "." not in raw
+        and not scale
+        and 1900 <= value <= 2100
+        and not re.match(r"^\s?(units|vehicles|pickups|utes|trucks|registrations|sales|orders)\b", after, re.IGNORECASE)
+    ):
+        kind = "year"
+    elif value <= 31 and "." not in raw and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
+        kind = "date"
+    else:
+        kind = "count"
+    return NumberMatch(
+        start=offset + match.start(),
+        end=offset + match.end(),
+        value=value,
+        kind=kind,
+        text=match.group(),
+        currency=currency,
+    )
+
+
+def _merge_ranges(found: list[NumberMatch], text: str) -> list[NumberMatch]:
+    """'10,000-12,000 units' is one number with a high end, not two claims."""
+    merged: list[NumberMatch] = []
+    for number in found:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and previous.kind == number.kind
+            and number.kind in ("count", "money", "percent")
+            and _RANGE_JOIN.match(text[previous.end : number.start])
+            and number.value > previous.value
+        ):
+            merged[-1] = NumberMatch(
+                previous.start, number.end, previous.value, number.kind,
+                text[previous.start : number.end], previous.currency or number.currency, number.value,
+            )
+            continue
+        merged.append(number)
+    return merged

@@ -1,0 +1,127 @@
+"""One article from raw record to document, sentences, mentions and claims.
+
+`parse_article` chains the pure stages (clean, segment, recognise, extract)
+for one record and resolves the article's publisher and publication date.
+`flows/stages.py` runs it over batches and turns the results into frames.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlparse
+
+from flows.claims import Claim, extract_claims
+from flows.clean import CleanArticle, clean_text
+from flows.periods import infer_publication, parse_date
+from flows.read import RawArticle
+from flows.recognise import Gazetteer, Mention, find_mentions, tokenize
+from flows.reference import Reference
+from flows.segment import Sentence, split_sentences
+
+STAGES = ("clean", "segment", "recognise", "extract")
+
+
+@dataclass
+class ParsedArticle:
+    raw: RawArticle
+    clean: CleanArticle
+    sentences: list[Sentence]
+    mentions: list[Mention]
+    claims: list[Claim]
+    publisher: str | None
+    published_on: date | None
+    published_precision: str | None
+    published_source: str | None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _canonical_org(name: str | None, gazetteer: Gazetteer) -> str | None:
+    """An organisation's canonical name when the reference data knows it."""
+    if not name:
+        return None
+    cleaned = re.sub(r"\s+", " ", name).strip().strip(".,;:")
+    key = tuple(token.lower for token in tokenize(cleaned))
+    if not key:
+        return None
+    for alias in gazetteer.index.get(key[0], []):
+        if alias.key == key and alias.entity.type in ("organization", "manufacturer"):
+            return alias.entity.name
+    return cleaned
+
+
+def _publisher_from_url(url: str | None, reference: Reference) -> str | None:
+    if not url:
+        return None
+    host = urlparse(url if "//" in url else f"//{url}").hostname or ""
+    host = host.removeprefix("www.")
+    for entity in reference.of_type("organization"):
+        if entity.domain and (host == entity.domain or host.endswith("." + entity.domain)):
+            return entity.name
+    return None
+
+
+def _publisher(raw: RawArticle, clean: CleanArticle, gazetteer: Gazetteer) -> str | None:
+    reference = gazetteer.reference
+    if raw.publisher:
+        return _canonical_org(raw.publisher, gazetteer)
+    from_url = _publisher_from_url(raw.url, reference)
+    if from_url:
+        return from_url
+    for hint in clean.publisher_hints:
+        canonical = _canonical_org(hint, gazetteer)
+        entity = reference.get("organization", canonical)
+        if entity is not None and entity.kind == "media":
+            return canonical
+    return None
+
+
+def _publication(raw: RawArticle, clean: CleanArticle) -> tuple[date | None, str | None, str | None]:
+    declared = parse_date(raw.published)
+    if declared:
+        return declared, "day", raw.metadata_source or "declared"
+    from_dateline = parse_date(clean.dateline)
+    if from_dateline:
+        return from_dateline, "day", "dateline"
+    inferred, precision = infer_publication(clean.text)
+    if inferred:
+        return inferred, precision, "inferred"
+    return None, None, None
+
+
+def parse_article(raw: RawArticle, reference: Reference, gazetteer: Gazetteer) -> ParsedArticle:
+    """Clean, segment, recognise and extract one article (pure, no IO)."""
+    timings: dict[str, float] = defaultdict(float)
+    started = time.perf_counter()
+    clean = clean_text(raw.text, reference.boilerplate, declared_title=raw.title)
+    timings["clean"] += time.perf_counter() - started
+
+    started = time.perf_counter()
+    sentences = split_sentences(clean.text, clean.paragraphs)
+    timings["segment"] += time.perf_counter() - started
+
+    started = time.perf_counter()
+    mentions = find_mentions(clean.text, sentences, gazetteer)
+    timings["recognise"] += time.perf_counter() - started
+
+    started = time.perf_counter()
+    published_on, precision, source = _publication(raw, clean)
+    claims = extract_claims(raw.article, clean.text, sentences, mentions, reference, published_on)
+    publisher = _publisher(raw, clean, gazetteer)
+    timings["extract"] += time.perf_counter() - started
+
+    return ParsedArticle(
+        raw=raw,
+        clean=clean,
+        sentences=sentences,
+        mentions=mentions,
+        claims=claims,
+        publisher=publisher,
+        published_on=published_on,
+        published_precision=precision,
+        published_source=source,
+        timings=dict(timings),
+    )

@@ -1,0 +1,444 @@
+"""Periods and dates: "through November", "first eleven months of 2025", "Q3 2025",
+"H1", "last month", "last year", "FY25", "the September quarter".
+
+`find_periods` returns each period expression in a span with the dates it
+covers, resolved against the article's publication date (declared or
+inferred). `infer_publication` guesses that date from the latest data month
+an article reports, the way a reader would. Dates are plain `datetime.date`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
+
+MONTH_NUMBERS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
+    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+COUNT_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24,
+}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+
+_MONTH = r"(?P<{name}>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+_YEAR = r"(?P<{name}>(?:19|20)\d\d)"
+_COUNT = r"(?P<{name}>\d{{1,2}}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty-four)"
+
+
+def _m(name: str) -> str:
+    return _MONTH.format(name=name)
+
+
+def _y(name: str) -> str:
+    return _YEAR.format(name=name)
+
+
+def _c(name: str) -> str:
+    return _COUNT.format(name=name)
+
+
+@dataclass(frozen=True)
+class PeriodMatch:
+    start: int
+    end: int
+    text: str
+    period_start: date | None
+    period_end: date | None
+    comparison: bool  # "the same period in 2024", "a year earlier"
+    future: bool  # "by 2030", "planned for 2026": a target date, not a data period
+    explicit_year: bool
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def _month_number(raw: str) -> int:
+    return MONTH_NUMBERS[raw.lower().rstrip(".")]
+
+
+def _count(raw: str) -> int:
+    return int(raw) if raw.isdigit() else COUNT_WORDS[raw.lower()]
+
+
+def _year_for_month(month: int, published: date | None, given: str | None) -> int | None:
+    """A month without a year is the latest such month not after publication."""
+    if given:
+        return int(given)
+    if published is None:
+        return None
+    return published.year if month <= published.month else published.year - 1
+
+
+# Ordered: earlier patterns win where spans overlap.
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "month_range",
+        re.compile(
+            r"\b(?:from\s+|between\s+)?" + _m("m1") + r"(?:\s+" + _y("y1") + r")?\s*(?:to|through|thru|until|and|-|–)\s*"
+            + _m("m2") + r"(?:,?\s+" + _y("y2") + r")?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "rolling_months",
+        re.compile(
+            r"\b(?:in\s+)?(?:the\s+)?(?:(?P<n>\d{1,2}|twelve|six|three|eighteen)\s+months|year)\s+(?:to|ending|ended)\s+(?:the\s+end\s+of\s+)?"
+            + _m("m") + r"(?:\s+" + _y("y") + r")?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "first_months",
+        re.compile(
+            r"\b(?:the\s+)?first\s+" + _c("n") + r"\s+months(?:\s+of)?(?:\s+(?:the\s+year|" + _y("y") + r"|(?P<rel>this|last)\s+year))?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "year_to_month",
+        re.compile(
+            r"\b(?P<kw>through|thru|by|until|up\s+to|as\s+of|to\s+the\s+end\s+of|year[- ]to[- ]date\s+(?:through|to|in)|ytd\s+(?:through|to))\s+(?:the\s+end\s+of\s+)?"
+            + _m("m") + r"(?:\s+" + _y("y") + r")?(?!\s+\d)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "quarter",
+        re.compile(
+            r"\b(?:(?P<fiscal>fiscal|financial)\s+)?(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
+            r"(?:\s+(?:of\s+)?(?:(?:FY|fiscal\s+)?(?:" + _y("y") + r"|'(?P<yy>\d\d))|(?P<rel>this|last)\s+year))?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "named_quarter",
+        re.compile(r"\bthe\s+" + _m("m") + r"\s+quarter(?:\s+(?:of\s+)?" + _y("y") + r")?", re.IGNORECASE),
+    ),
+    (
+        "half",
+        re.compile(
+            r"\b(?:H(?P<h>[12])|(?P<hw>first|second)\s+half)(?:\s+(?:of\s+)?(?:the\s+year\s+)?(?:" + _y("y") + r"|(?P<rel>this|last)\s+year))?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "fiscal_year",
+        re.compile(
+            r"\b(?:FY\s?'?(?P<fy>\d{4}|\d{2})|fiscal(?:\s+year)?\s+(?P<fy2>\d{4})|(?P<fy3>\d{4})[-/](?P<fy3b>\d{2})\s+(?:financial|fiscal)\s+year|(?:financial|fiscal)\s+year\s+(?P<fy4>\d{4})(?:[-/](?P<fy4b>\d{2}))?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "relative",
+        re.compile(
+            r"\b(?P<what>last|this|past|previous|the\s+past|the\s+previous|so\s+far\s+this|next)\s+(?P<unit>year|month|quarter)\b"
+            r"|\b(?P<ytd>year[- ]to[- ]date|ytd|so\s+far\s+this\s+year|this\s+year\s+so\s+far)\b"
+            r"|\b(?:over\s+|in\s+|during\s+)?(?:the\s+)?(?:past|last)\s+(?P<n>\d{1,2}|two|three|four|five|six|twelve|eighteen)\s+(?P<nunit>years|months)\b"
+            r"|\b(?P<ago>a\s+year\s+(?:earlier|ago|before)|year[- ]ago|the\s+prior\s+year|the\s+previous\s+year|a\s+year\s+prior)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "day",
+        re.compile(r"\b" + _m("m") + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+" + _y("y") + r")?(?!\d)", re.IGNORECASE),
+    ),
+    (
+        "month",
+        re.compile(r"\b" + _m("m") + r"(?:'s)?(?:,?\s+" + _y("y") + r")?\b(?!\s*\d{1,2}\b)", re.IGNORECASE),
+    ),
+    (
+        "year",
+        re.compile(
+            r"\b(?P<prep>in|during|for|of|throughout|across|over|calendar|by|until|before|since|from|through|in\s+calendar|CY)?\s*(?:the\s+)?(?:calendar\s+year\s+|year\s+)?"
+            + _y("y") + r"(?P<after>\s+(?:sales|registrations|deliveries|exports|volumes?|figures|total|results|production|calendar\s+year))?\b(?![-/]\d)",
+            re.IGNORECASE,
+        ),
+    ),
+]
+
+# Groups that hold the date itself (not the preposition that introduces it).
+_CORE_GROUPS = {"m", "m1", "y", "n", "q", "qw", "h", "hw", "fy", "fy2", "fy3", "fy4", "what", "ytd", "ago", "d"}
+_COMPARISON_BEFORE = re.compile(
+    r"(?:compared\s+(?:with|to)|from|versus|vs\.?|than|against|over|on|relative\s+to|up\s+from|down\s+from|same\s+(?:period|month|quarter|time)\s+(?:in|of|last)?)\s+(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:in|of|a)?\s*)?$",
+    re.IGNORECASE,
+)
+_SAME_PERIOD = re.compile(r"(?:same\s+(?:period|month|quarter|time)\s+(?:in|of|a|last)?\s*|year[- ]earlier\s+)$", re.IGNORECASE)
+_FUTURE_BEFORE = re.compile(r"(?:planned\s+for|scheduled\s+for|due\s+in|due|launch\s+in|arrive\s+in|starting\s+in|in\s+time\s+for|ahead\s+of)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE)
+
+
+def _resolve(kind: str, match: re.Match[str], published: date | None, fiscal_start: int) -> tuple[date | None, date | None, bool]:
+    """Dates covered by one match, and whether the year was written out."""
+    g = match.groupdict()
+    if kind == "month_range":
+        m1, m2 = _month_number(g["m1"]), _month_number(g["m2"])
+        y2 = _year_for_month(m2, published, g["y2"] or g["y1"])
+        if y2 is None:
+            return None, None, False
+        y1 = int(g["y1"]) if g["y1"] else (y2 if m1 <= m2 else y2 - 1)
+        return date(y1, m1, 1), month_end(y2, m2), bool(g["y2"] or g["y1"])
+    if kind == "rolling_months":
+        n = _count(g["n"]) if g["n"] else 12
+        m = _month_number(g["m"])
+        y = _year_for_month(m, published, g["y"])
+        if y is None:
+            return None, None, False
+        sy, sm = _shift_month(y, m, -(n - 1))
+        return date(sy, sm, 1), month_end(y, m), bool(g["y"])
+    if kind == "first_months":
+        n = _count(g["n"])
+        if not 1 <= n <= 12:
+            return None, None, False
+        year = int(g["y"]) if g["y"] else None
+        if year is None and published is not None:
+            year = published.year - (1 if (g["rel"] or "").lower() == "last" else 0)
+        if year is None:
+            return None, None, False
+        return date(year, 1, 1), month_end(year, n), bool(g["y"])
+    if kind == "year_to_month":
+        m = _month_number(g["m"])
+        y = _year_for_month(m, published, g["y"])
+        if y is None:
+            return None, None, False
+        return date(y, 1, 1), month_end(y, m), bool(g["y"])
+    if kind == "quarter":
+        q = int(g["q"]) if g["q"] else ORDINALS[g["qw"].lower()]
+        year = int(g["y"]) if g["y"] else (2000 + int(g["yy"]) if g["yy"] else None)
+        if year is None and published is not None:
+            year = published.year - (1 if (g["rel"] or "").lower() == "last" else 0)
+            if not g["rel"] and q * 3 > published.month:
+                year -= 1
+        if year is None:
+            return None, None, False
+        start_month = 1
+        if g["fiscal"] and fiscal_start != 1:
+            start_month = fiscal_start
+            year -= 1  # fiscal years are named after the year they end in
+        sy, sm = _shift_month(year, start_month, (q - 1) * 3)
+        ey, em = _shift_month(sy, sm, 2)
+        return date(sy, sm, 1), month_end(ey, em), bool(g["y"] or g["yy"])
+    if kind == "named_quarter":
+        m = _month_number(g["m"])
+        y = _year_for_month(m, published, g["y"])
+        if y is None:
+            return None, None, False
+        sy, sm = _shift_month(y, m, -2)
+        return date(sy, sm, 1), month_end(y, m), bool(g["y"])
+    if kind == "half":
+        h = int(g["h"]) if g["h"] else (1 if g["hw"].lower() == "first" else 2)
+        year = int(g["y"]) if g["y"] else None
+        if year is None and published is not None:
+            year = published.year - (1 if (g["rel"] or "").lower() == "last" else 0)
+        if year is None:
+            return None, None, False
+        return date(year, 1 + 6 * (h - 1), 1), month_end(year, 6 * h), bool(g["y"])
+    if kind == "fiscal_year":
+        raw = g["fy"] or g["fy2"] or g["fy4"]
+        if g["fy3"]:
+            end_year = int(g["fy3"]) + 1
+        elif g["fy4b"]:
+            end_year = int(g["fy4"]) + 1
+        else:
+            end_year = int(raw) if len(raw) == 4 else 2000 + int(raw)
+        if fiscal_start == 1:
+            return date(end_year, 1, 1), date(end_year, 12, 31), True
+        return date(end_year - 1, fiscal_start, 1), month_end(*_shift_month(end_year - 1, fiscal_start, 11)), True
+    if kind == "relative":
+        if published is None:
+            return None, None, False
+        if g["ytd"]:
+            ey, em = _shift_month(published.year, published.month, -1)
+            if ey < published.year:
+                return None, None, False
+            return date(published.year, 1, 1), month_end(ey, em), False
+        if g["ago"]:
+            return date(published.year - 1, 1, 1), date(published.year - 1, 12, 31), False
+        if g["n"]:
+            n = _count(g["n"])
+            if g["nunit"].lower() == "years":
+                return date(published.year - n, 1, 1), date(published.year - 1, 12, 31), False
+            ey, em = _shift_month(published.year, published.month, -1)
+            sy, sm = _shift_month(ey, em, -(n - 1))
+            return date(sy, sm, 1), month_end(ey, em), False
+        what = re.sub(r"\s+", " ", g["what"].lower())
+        unit = g["unit"].lower()
+        offset = {"last": -1, "past": -1, "previous": -1, "the past": -1, "the previous": -1, "this": 0, "so far this": 0, "next": 1}[what]
+        if unit == "year":
+            year = published.year + offset
+            if what == "so far this":
+                ey, em = _shift_month(published.year, published.month, -1)
+                return date(year, 1, 1), month_end(ey, em), False
+            return date(year, 1, 1), date(year, 12, 31), False
+        if unit == "month":
+            y, m = _shift_month(published.year, published.month, offset)
+            return date(y, m, 1), month_end(y, m), False
+        quarter_start = (published.month - 1) // 3 * 3 + 1
+        sy, sm = _shift_month(published.year, quarter_start, 3 * offset)
+        ey, em = _shift_month(sy, sm, 2)
+        return date(sy, sm, 1), month_end(ey, em), False
+    if kind == "day":
+        m = _month_number(g["m"])
+        d = int(g["d"])
+        y = _year_for_month(m, published, g["y"])
+        if y is None or d > calendar.monthrange(y, m)[1]:
+            return None, None, False
+        return date(y, m, d), date(y, m, d), bool(g["y"])
+    if kind == "month":
+        m = _month_number(g["m"])
+        y = _year_for_month(m, published, g["y"])
+        if y is None:
+            return None, None, False
+        return date(y, m, 1), month_end(y, m), bool(g["y"])
+    if kind == "year":
+        y = int(g["y"])
+        return date(y, 1, 1), date(y, 12, 31), True
+    return None, None, False
+
+
+def _accept(kind: str, match: re.Match[str], text: str) -> bool:
+    """Filters for words that are periods only in some uses."""
+    g = match.groupdict()
+    if kind in ("month", "day", "named_quarter", "year_to_month", "month_range", "rolling_months"):
+        raw = g.get("m") or g.get("m1") or ""
+        if raw == "May" and kind == "month" and not g.get("y"):
+            # "May" is a month only with a year or after "in"/"during".
+            before = text[max(0, match.start() - 8) : match.start()].lower()
+            if not re.search(r"\b(in|during|of|for|since|until|through)\s$", before):
+                return False
+        if raw.islower() and raw not in ("may",):
+            return False
+        if raw.lower() in ("mar", "mar.", "may") and kind == "month_range":
+            return False
+    if kind == "year":
+        # A bare year is a period after a preposition or before "sales";
+        # "2025 CEO Investor Day" and "the 2026 Ranger" are not periods.
+        return bool(g.get("prep") or g.get("after"))
+    return True
+
+
+def find_periods(
+    text: str, start: int, end: int, published: date | None, fiscal_start: int = 1
+) -> list[PeriodMatch]:
+    """Period expressions in text[start:end], resolved, without overlaps."""
+    span = text[start:end]
+    taken: list[tuple[int, int]] = []
+    found: list[PeriodMatch] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(span):
+            a, b = match.span()
+            if any(x < b and a < y for x, y in taken) or not _accept(kind, match, span):
+                continue
+            period_start, period_end, explicit = _resolve(kind, match, published, fiscal_start)
+            core = min((match.start(name) for name, value in match.groupdict().items() if value and name in _CORE_GROUPS), default=a)
+            before = span[max(0, core - 40) : core]
+            lead = span[max(0, a - 40) : a]
+            comparison = bool(_COMPARISON_BEFORE.search(lead) or _SAME_PERIOD.search(lead) or _SAME_PERIOD.search(before))
+            if kind == "relative" and match.group("ago"):
+                comparison = True
+            prep = (match.groupdict().get("prep") or match.groupdict().get("kw") or "").lower()
+            future = bool(_FUTURE_BEFORE.search(before)) or (kind == "year" and prep in ("by", "until", "before"))
+            if kind == "year" and prep in ("for", "in") and re.search(r"(planned|scheduled|due|slated|expected|launch|arrive|arrives|arriving)\s+$", span[max(0, a - 30) : a]):
+                future = True
+            if kind == "relative" and (match.group("what") or "").lower() == "next":
+                future = True
+            if kind == "year_to_month" and (prep == "by") and published is not None and period_end and period_end > published:
+                future = True
+            taken.append((a, b))
+            found.append(
+                PeriodMatch(
+                    start=start + a,
+                    end=start + b,
+                    text=match.group().strip(),
+                    period_start=period_start,
+                    period_end=period_end,
+                    comparison=comparison,
+                    future=future,
+                    explicit_year=explicit,
+                )
+            )
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+_DATA_KINDS = ("month_range", "rolling_months", "first_months", "year_to_month", "quarter", "named_quarter", "half", "month")
+
+
+def infer_publication(text: str) -> tuple[date | None, str | None]:
+    """Publication date guessed from the data an article reports, with its precision.
+
+    News reports data up to the month before it is published: the latest
+    month named with its year ("through November 2025", "first eleven months
+    of 2025") gives the month of publication as the one after it. An article
+    that names only years is dated to the year it mentions most.
+    """
+    latest: tuple[int, int] | None = None
+    for kind, pattern in _PATTERNS:
+        if kind not in _DATA_KINDS:
+            continue
+        for match in pattern.finditer(text):
+            if not _accept(kind, match, text):
+                continue
+            _, period_end, explicit = _resolve(kind, match, None, 1)
+            if not explicit or period_end is None:
+                continue
+            before = text[max(0, match.start() - 40) : match.start()]
+            if _FUTURE_BEFORE.search(before):
+                continue
+            key = (period_end.year, period_end.month)
+            latest = key if latest is None or key > latest else latest
+    if latest is not None:
+        year, month = _shift_month(latest[0], latest[1], 1)
+        return date(year, month, 1), "month"
+    years = Counter()
+    for match in _PATTERNS[-1][1].finditer(text):
+        if match.group("prep") and match.group("prep").lower() in ("by", "until", "before", "from", "since"):
+            continue
+        years[int(match.group("y"))] += 1
+    if years:
+        top = max(years.values())
+        return date(min(year for year, count in years.items() if count == top), 1, 1), "year"
+    return None, None
+
+
+_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%Y/%m/%d", "%Y.%m.%d", "%d %B, %Y")
+
+
+def parse_date(raw: str | None) -> date | None:
+    """A date from metadata or a dateline: ISO 8601, RFC 2822, or written out in English."""
+    if not raw:
+        return None
+    value = raw.strip()
+    value = re.sub(r"^(published|posted|updated|last updated|date)\s*:?\s*", "", value, flags=re.IGNORECASE)
+    iso = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
+    if iso:
+        try:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        except ValueError:
+            return None
+    try:
+        return parsedate_to_datetime(value).date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    value = re.sub(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+", "", value, flags=re.IGNORECASE)
+    value = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", value)
+    value = re.sub(r"\s+(at\s+)?\d{1,2}[:.]\d{2}.*$", "", value)
+    value = value.replace("Sept.", "Sep.").replace("Sept ", "Sep ")
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None

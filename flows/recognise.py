@@ -1,0 +1,550 @@
+"""Entity mentions: reference-data aliases, then rules for names it does not hold.
+
+Matching is token based (a dict keyed by the first token, longest alias
+first), so an article costs one pass over its tokens whatever the size of
+the gazetteer. Possessives ("Kia's") and hyphenated compounds ("Kia-built",
+"South-Africa") match their entity. Names that are also ordinary words or
+places ("Ranger", "Colorado", "Georgia") are resolved from the article's
+context. People, organisations and plants that the reference data does not
+hold are found from how news introduces them ("CEO Ho Sung Song",
+"the X Association", "the Dearborn truck plant").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from flows.reference import Entity, Reference
+from flows.segment import Sentence
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    lower: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    type: str
+    name: str
+    start: int
+    end: int
+    surface: str
+    sentence: int
+    demonym: bool = False
+    rule: str = "reference"
+
+
+@dataclass(frozen=True)
+class _Alias:
+    key: tuple[str, ...]
+    gaps: tuple[str, ...]
+    original: tuple[str, ...]
+    entity: Entity
+    demonym: bool
+    ambiguous: bool  # needs the brand in context (single ordinary word)
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group(), m.group().lower()) for m in _TOKEN.finditer(text)]
+
+
+def _gap_class(gap: str) -> str | None:
+    """Punctuation that may join the tokens of one name; None when it may not."""
+    stripped = gap.strip()
+    if len(gap) > 3:
+        return None
+    if stripped in ("", "-", "."):
+        return ""
+    if stripped in ("&", ",", "'", "/"):
+        return stripped
+    return None
+
+
+@dataclass
+class Gazetteer:
+    """Alias index over the reference entities."""
+
+    index: dict[str, list[_Alias]]
+    facility_keys: dict[tuple[str, ...], Entity]
+    reference: Reference
+
+
+_FACILITY_HEADS = ("plant", "factory", "facility", "center", "centre", "hub", "works", "complex", "gigafactory", "site")
+_FACILITY_DROP = {"its", "the", "a", "an", "new", "existing", "former", "flagship", "s", "main"}
+
+
+def _facility_key(words: list[str]) -> tuple[str, ...]:
+    """Comparable form of a plant name: head noun dropped, EV spelt out."""
+    tokens: list[str] = []
+    for word in words:
+        lower = word.lower()
+        if lower == "ev":
+            tokens += ["electric", "vehicle"]
+        elif lower in ("evs", "vehicles"):
+            tokens.append("vehicle")
+        elif lower not in _FACILITY_DROP:
+            tokens.append(lower)
+    while tokens and tokens[-1] in (*_FACILITY_HEADS, "assembly", "manufacturing"):
+        tokens.pop()
+    return tuple(tokens)
+
+
+@cache
+def build_gazetteer(reference: Reference) -> Gazetteer:
+    index: dict[str, list[_Alias]] = defaultdict(list)
+    facility_keys: dict[tuple[str, ...], Entity] = {}
+    for entity in reference.entities:
+        names = [(entity.name, False), *((alias, False) for alias in entity.aliases)]
+        names += [(demonym, True) for demonym in entity.demonyms]
+        for name, demonym in names:
+            tokens = tokenize(name)
+            if not tokens:
+                continue
+            gaps = tuple(_gap_class(name[a.end : b.start]) or "" for a, b in zip(tokens, tokens[1:], strict=False))
+            single_word = len(tokens) == 1 and tokens[0].text.isalpha()
+            alias = _Alias(
+                key=tuple(token.lower for token in tokens),
+                gaps=gaps,
+                original=tuple(token.text for token in tokens),
+                entity=entity,
+                demonym=demonym,
+                ambiguous=entity.type == "model" and entity.needs_brand and single_word,
+            )
+            index[alias.key[0]].append(alias)
+        if entity.type == "facility":
+            for name in (entity.name, *entity.aliases):
+                words = [token.text for token in tokenize(name)]
+                if words and words[-1].lower() in _FACILITY_HEADS:
+                    key = _facility_key(words)
+                    if len(key) >= 1:
+                        facility_keys.setdefault(key, entity)
+    for aliases in index.values():
+        aliases.sort(key=lambda alias: -len(alias.key))
+    return Gazetteer(dict(index), facility_keys, reference)
+
+
+def _case_ok(alias: _Alias, surface_tokens: list[Token]) -> bool:
+    if len(alias.key) == 1:
+        surface = surface_tokens[0].text
+        original = alias.original[0]
+        return surface == original or (surface.isupper() and len(surface) >= 3 and surface == original.upper())
+    return any(ch.isupper() for token in surface_tokens for ch in token.text)
+
+
+def _match_at(gazetteer: Gazetteer, text: str, tokens: list[Token], i: int) -> list[_Alias]:
+    """Aliases of the longest name starting at token i (several when ambiguous)."""
+    candidates = gazetteer.index.get(tokens[i].lower)
+    if not candidates:
+        return []
+    found: list[_Alias] = []
+    length = 0
+    for alias in candidates:
+        n = len(alias.key)
+        if n < length:
+            break
+        if i + n > len(tokens):
+            continue
+        window = tokens[i : i + n]
+        if any(window[k].lower != alias.key[k] for k in range(1, n)):
+            continue
+        gaps_ok = True
+        for k in range(1, n):
+            gap = text[window[k - 1].end : window[k].start]
+            cls = _gap_class(gap)
+            if cls is None or cls != alias.gaps[k - 1]:
+                gaps_ok = False
+                break
+            if gap.strip() == "." and gap != "." and len(window[k - 1].text) > 1:
+                gaps_ok = False  # "Korea. Republic" is two sentences, not a name
+                break
+        if not gaps_ok or not _case_ok(alias, window):
+            continue
+        if n == 1 and i + 1 < len(tokens) and text[tokens[i].end : tokens[i + 1].start] == "-":
+            # "Kia-built" matches Kia, but "F-150" must not match a name "F".
+            if tokens[i + 1].text[0].isdigit():
+                continue
+        found.append(alias)
+        length = n
+    return found
+
+
+_LOCATIVE = {"in", "from", "across", "near", "throughout", "into", "to", "of", "outside", "at"}
+
+
+def _choose(
+    aliases: list[_Alias],
+    tokens: list[Token],
+    i: int,
+    sentence_brands: set[str],
+    article_brands: set[str],
+    us_context: bool,
+    reference: Reference,
+) -> _Alias | None:
+    """Pick one entity for an alias that names several (or needs its brand)."""
+    def brand_present(alias: _Alias, brands: set[str]) -> bool:
+        lineage = set(reference.manufacturer_lineage(alias.entity.manufacturer))
+        return bool(lineage & brands)
+
+    previous = tokens[i - 1].lower if i > 0 else ""
+    models = [a for a in aliases if a.entity.type == "model"]
+    others = [a for a in aliases if a.entity.type != "model"]
+    chosen_model = None
+    for alias in models:
+        if brand_present(alias, sentence_brands):
+            chosen_model = alias
+            break
+    if chosen_model is None and previous not in _LOCATIVE:
+        for alias in models:
+            if brand_present(alias, article_brands) or not alias.ambiguous:
+                chosen_model = alias
+                break
+    if chosen_model is not None and (not others or previous not in _LOCATIVE or brand_present(chosen_model, sentence_brands)):
+        return chosen_model
+    if not others:
+        return None
+    regions = [a for a in others if a.entity.type == "region"]
+    if len(regions) > 1:
+        us = [a for a in regions if a.entity.parent == "United States"]
+        rest = [a for a in regions if a.entity.parent != "United States"]
+        return (us or rest)[0] if us_context else (rest or us)[0]
+    return others[0]
+
+
+def _gazetteer_mentions(text: str, tokens: list[Token], gazetteer: Gazetteer, sentence_of) -> list[Mention]:
+    reference = gazetteer.reference
+    spans: list[tuple[int, int, list[_Alias]]] = []
+    i = 0
+    while i < len(tokens):
+        found = _match_at(gazetteer, text, tokens, i)
+        if found:
+            n = len(found[0].key)
+            spans.append((i, i + n, found))
+            i += n
+        else:
+            i += 1
+
+    # Context for ambiguous names: which brands the sentence and article name.
+    plain_brands: dict[int, set[str]] = defaultdict(set)
+    article_brands: set[str] = set()
+    us_context = False
+    for start, _end, found in spans:
+        for alias in found:
+            entity = alias.entity
+            if len(found) == 1 and entity.type == "manufacturer":
+                lineage = reference.manufacturer_lineage(entity.name)
+                plain_brands[sentence_of(tokens[start].start)] |= set(lineage)
+                article_brands.update(lineage)
+            if len(found) == 1 and entity.type == "model" and not alias.ambiguous:
+                lineage = reference.manufacturer_lineage(entity.manufacturer)
+                article_brands.update(lineage)
+            if len(found) == 1 and entity.type == "region" and (
+                entity.name == "United States" or entity.parent == "United States"
+            ):
+                us_context = True
+
+    mentions: list[Mention] = []
+    for start, end, found in spans:
+        sentence = sentence_of(tokens[start].start)
+        if len(found) == 1 and not found[0].ambiguous:
+            alias = found[0]
+        else:
+            alias = _choose(found, tokens, start, plain_brands[sentence], article_brands, us_context, reference)
+        if alias is None:
+            continue
+        span_start, span_end = tokens[start].start, tokens[end - 1].end
+        if alias.entity.type == "model" and end - start > 1:
+            brand = _brand_prefix(gazetteer, text, tokens, start, alias.entity)
+            if brand is not None:
+                # "Jeep Gladiator" names the brand as well as the model.
+                mentions.append(Mention("manufacturer", brand.name, brand.start, brand.end, brand.surface, sentence))
+        mentions.append(
+            Mention(
+                type=alias.entity.type,
+                name=alias.entity.name,
+                start=span_start,
+                end=span_end,
+                surface=text[span_start:span_end],
+                sentence=sentence,
+                demonym=alias.demonym,
+            )
+        )
+    return mentions
+
+
+def _brand_prefix(gazetteer: Gazetteer, text: str, tokens: list[Token], start: int, model: Entity) -> Mention | None:
+    """The manufacturer named by the first tokens of a model's alias, if any."""
+    lineage = set(gazetteer.reference.manufacturer_lineage(model.manufacturer))
+    for alias in _match_at(gazetteer, text, tokens, start):
+        if alias.entity.type == "manufacturer" and alias.entity.name in lineage:
+            end = tokens[start + len(alias.key) - 1].end
+            return Mention("manufacturer", alias.entity.name, tokens[start].start, end, text[tokens[start].start : end], 0)
+    for alias in gazetteer.index.get(tokens[start].lower, []):
+        n = len(alias.key)
+        if alias.entity.type != "manufacturer" or alias.entity.name not in lineage:
+            continue
+        window = tokens[start : start + n]
+        if len(window) == n and all(window[k].lower == alias.key[k] for k in range(n)) and _case_ok(alias, window):
+            end = window[-1].end
+            return Mention("manufacturer", alias.entity.name, tokens[start].start, end, text[tokens[start].start : end], 0)
+    return None
+
+
+_ROLE_WORDS = {
+    "ceo", "cfo", "coo", "cto", "chief", "president", "chairman", "chairwoman", "chair",
+    "director", "manager", "head", "spokesperson", "spokesman", "spokeswoman", "analyst",
+    "economist", "founder", "co-founder", "executive", "boss", "minister", "secretary",
+    "senator", "governor", "official", "engineer", "designer", "editor", "reporter",
+    "principal", "vp", "strategist", "researcher", "consultant", "owner", "dealer",
+    "commissioner", "chancellor", "premier", "mayor", "professor", "spokesmodel", "lead",
+}
+_SPEECH_VERBS = {
+    "said", "says", "told", "added", "noted", "explained", "confirmed", "stated", "wrote",
+    "argued", "predicted", "estimated", "warned", "believes", "believed", "announced",
+    "commented", "remarked", "insisted", "claimed", "suggested", "revealed", "hinted",
+}
+_NOT_NAME = {
+    "the", "a", "an", "in", "on", "at", "and", "but", "or", "for", "of", "to", "with", "by",
+    "from", "as", "this", "that", "these", "those", "it", "its", "their", "his", "her",
+    "according", "meanwhile", "however", "while", "although", "though", "after", "before",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "ceo", "president", "chief", "director", "manager", "head",
+    "marketing", "sales", "general", "executive", "senior", "vice", "global", "national",
+    "new", "last", "next", "first", "second", "third", "data", "registration", "speaking",
+    "electric", "stay", "read", "more", "top", "best", "what", "how", "why", "when", "where",
+    "who", "which", "there", "here", "some", "many", "most", "all", "each", "every",
+}
+# Capitalised words that end names of events, laws and things, not people.
+_NOT_PERSON_TAIL = {
+    "day", "days", "show", "week", "summit", "conference", "awards", "award", "tax", "act",
+    "plan", "program", "programme", "index", "report", "dream", "truck", "pickup", "series",
+    "edition", "center", "centre", "plant", "market", "motors", "auto", "group", "fund",
+}
+_PARTICLES = {"de", "van", "von", "da", "di", "du", "bin", "al", "la", "le", "del", "der", "dos"}
+_NAME_WORD = re.compile(r"^[A-Z][a-z]+$|^[A-Z][a-z]*[A-Z][a-z]+$|^[A-Z]$")
+
+
+def _name_runs(text: str, tokens: list[Token], covered: list[bool]) -> list[tuple[int, int]]:
+    """Runs of 2-4 capitalised tokens not already covered by a mention."""
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        if covered[i] or not _NAME_WORD.match(tokens[i].text) or tokens[i].lower in _NOT_NAME:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and not covered[j]:
+            gap = text[tokens[j - 1].end : tokens[j].start]
+            word = tokens[j].text
+            if gap == "-" and word.islower():
+                j += 1  # Korean given names: "Eui-sun"
+                continue
+            if gap not in (" ", ". ") or (gap == ". " and len(tokens[j - 1].text) > 1):
+                break
+            if (_NAME_WORD.match(word) and word.lower() not in _NOT_NAME) or (word in _PARTICLES and j + 1 < len(tokens) and _NAME_WORD.match(tokens[j + 1].text)):
+                j += 1
+            else:
+                break
+        words = sum(1 for k in range(i, j) if text[tokens[k - 1].end : tokens[k].start] != "-" or k == i)
+        if 2 <= words <= 4 and tokens[j - 1].lower not in _NOT_PERSON_TAIL:
+            runs.append((i, j))
+        i = max(j, i + 1)
+    return runs
+
+
+def _person_mentions(text: str, tokens: list[Token], covered: list[bool], sentence_of) -> list[Mention]:
+    mentions: list[Mention] = []
+    for i, j in _name_runs(text, tokens, covered):
+        start, end = tokens[i].start, tokens[j - 1].end
+        before = [token.lower for token in tokens[max(0, i - 8) : i]]
+        between = text[tokens[max(0, i - 8)].start : start] if i else ""
+        after_text = text[end : end + 60]
+        role_before = any(word in _ROLE_WORDS for word in before) and not re.search(r"[.;:!?]", between)
+        directly_after_role = i > 0 and tokens[i - 1].lower in _ROLE_WORDS
+        after_words = re.findall(r"[A-Za-z']+", after_text)[:6]
+        speech_after = bool(after_words) and after_words[0].lower() in _SPEECH_VERBS
+        role_after = after_text.startswith(", ") and any(word.lower() in _ROLE_WORDS for word in after_words)
+        speech_before = i > 0 and tokens[i - 1].lower in {"according"} | _SPEECH_VERBS
+        if not (directly_after_role or role_before or speech_after or role_after or speech_before):
+            continue
+        if role_before and not directly_after_role and not text[:start].rstrip().endswith(","):
+            # "head of marketing for South Africa, Christo Valentyn" needs the comma
+            # that introduces the name; "chief Christo Valentyn" is adjacent.
+            continue
+        surface = text[start:end]
+        mentions.append(Mention("person", re.sub(r"\s+", " ", surface), start, end, surface, sentence_of(start), rule="person_rule"))
+        for k in range(i, j):
+            covered[k] = True
+    return mentions
+
+
+_ORG_SUFFIXES = {
+    "association", "institute", "agency", "council", "ministry", "department", "bureau",
+    "commission", "federation", "chamber", "society", "authority", "organization",
+    "organisation", "foundation", "consulting", "consultancy", "analytics", "insights",
+    "partners", "university", "securities", "research", "show", "expo", "exhibition", "forum",
+    "alliance", "union", "board",
+}
+_ORG_JOINERS = {"of", "and", "for", "&", "the", "on"}
+
+
+def _org_mentions(text: str, tokens: list[Token], covered: list[bool], sentence_of) -> list[Mention]:
+    """'The X Y Association', 'Ministry of X' and '<Name> administration'."""
+    mentions: list[Mention] = []
+    for k, token in enumerate(tokens):
+        if covered[k]:
+            continue
+        if token.lower == "administration" and k > 0 and not covered[k - 1] and _NAME_WORD.match(tokens[k - 1].text):
+            start = tokens[k - 1].start
+            name = f"{tokens[k - 1].text} administration"
+            mentions.append(Mention("organization", name, start, token.end, text[start : token.end], sentence_of(start), rule="org_rule"))
+            covered[k - 1] = covered[k] = True
+            continue
+        if token.lower not in _ORG_SUFFIXES or not token.text[0].isupper():
+            continue
+        i = k
+        while i > 0 and not covered[i - 1]:
+            previous = tokens[i - 1]
+            gap = text[previous.end : tokens[i].start]
+            if gap not in (" ", "-", " & "):
+                break
+            if previous.text[0].isupper() or (previous.lower in _ORG_JOINERS and i - 2 >= 0 and tokens[i - 2].text[0].isupper()):
+                i -= 1
+            else:
+                break
+        while i < k and tokens[i].lower in _ORG_JOINERS:
+            i += 1
+        # "Ministry of Land, ..." style names grow to the right as well.
+        end = k + 1
+        while end + 1 < len(tokens) and tokens[end].lower == "of" and tokens[end + 1].text[0].isupper() and text[tokens[end - 1].end : tokens[end].start] == " ":
+            end += 2
+        if end - i < 2 and token.lower in ("board", "union", "show", "forum", "research"):
+            continue
+        if end - i < 2:
+            continue
+        start, stop = tokens[i].start, tokens[end - 1].end
+        surface = text[start:stop]
+        if surface.split()[0] in ("The",):
+            start += 4
+            surface = surface[4:]
+        mentions.append(Mention("organization", surface, start, stop, surface, sentence_of(start), rule="org_rule"))
+        for index in range(i, end):
+            covered[index] = True
+    return mentions
+
+
+def _facility_mentions(text: str, tokens: list[Token], covered: list[bool], gazetteer: Gazetteer, sentence_of) -> list[Mention]:
+    """Plants named by place and kind: 'the Dearborn truck plant', 'its Rouge EV hub'."""
+    mentions: list[Mention] = []
+    for k, token in enumerate(tokens):
+        if token.lower not in _FACILITY_HEADS or covered[k]:
+            continue
+        first = k
+        while first > 0 and k - first < 5 and not covered[first - 1]:
+            gap = text[tokens[first - 1].end : tokens[first].start]
+            if gap not in (" ", "-"):
+                break
+            first -= 1
+        for i in range(first, k):
+            key = _facility_key([t.text for t in tokens[i : k + 1]])
+            entity = gazetteer.facility_keys.get(key)
+            if entity is None:
+                continue
+            start = tokens[i].start
+            mentions.append(Mention("facility", entity.name, start, token.end, text[start : token.end], sentence_of(start), rule="facility_rule"))
+            for index in range(i, k + 1):
+                covered[index] = True
+            break
+    return mentions
+
+
+_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
+
+
+def _acronym_mentions(text: str, mentions: list[Mention], sentence_of) -> list[Mention]:
+    """'(CADA)' right after a named entity is that entity's acronym in this article."""
+    found: list[Mention] = []
+    by_end = {mention.end: mention for mention in mentions}
+    known = {mention.surface for mention in mentions}
+    for match in _ACRONYM.finditer(text):
+        owner = by_end.get(match.start() - 1) or by_end.get(match.start())
+        if owner is None or match.group(1) in known:
+            continue
+        found.append(Mention(owner.type, owner.name, match.start(1), match.end(1), match.group(1), sentence_of(match.start(1)), rule="acronym"))
+        known.add(match.group(1))
+    if not found:
+        return []
+    # Later uses of the acronym in the same article name the same entity.
+    acronyms = {mention.surface: mention for mention in found}
+    pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in acronyms) + r")\b")
+    taken = [(mention.start, mention.end) for mention in mentions + found]
+    for match in pattern.finditer(text):
+        if any(start <= match.start() < end for start, end in taken):
+            continue
+        owner = acronyms[match.group(1)]
+        found.append(Mention(owner.type, owner.name, match.start(), match.end(), match.group(), sentence_of(match.start()), rule="acronym"))
+    return found
+
+
+_COMPASS = {"north", "south", "central", "east", "west", "eastern", "western", "northern", "southern", "southeast", "south-east", "northeast"}
+
+
+def _coordinated_regions(text: str, tokens: list[Token], mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """'Central and South America' names Central America as well as South America."""
+    found: list[Mention] = []
+    by_start = {mention.start: mention for mention in mentions if mention.type == "region"}
+    for k in range(len(tokens) - 2):
+        first, joiner, second = tokens[k], tokens[k + 1], tokens[k + 2]
+        if first.lower not in _COMPASS or joiner.lower not in ("and", "or") or not first.text[0].isupper():
+            continue
+        region = by_start.get(second.start)
+        if region is None or second.lower not in _COMPASS:
+            continue
+        tail = region.surface[len(second.text):]
+        candidate = f"{first.text}{tail}"
+        for alias in gazetteer.index.get(first.lower, []):
+            if alias.entity.type == "region" and " ".join(alias.key) == " ".join(t.lower for t in tokenize(candidate)):
+                found.append(Mention("region", alias.entity.name, first.start, first.end, first.text, region.sentence, rule="coordination"))
+                break
+    return found
+
+
+def find_mentions(text: str, sentences: list[Sentence], gazetteer: Gazetteer) -> list[Mention]:
+    """Every entity mention in the cleaned text, sorted by position."""
+    tokens = tokenize(text)
+    starts = [sentence.start for sentence in sentences]
+
+    def sentence_of(offset: int) -> int:
+        lo, hi = 0, len(starts)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if starts[mid] <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return max(lo - 1, 0)
+
+    mentions = _gazetteer_mentions(text, tokens, gazetteer, sentence_of)
+    covered = [False] * len(tokens)
+    token_starts = {token.start: index for index, token in enumerate(tokens)}
+    for mention in mentions:
+        index = token_starts.get(mention.start)
+        while index is not None and index < len(tokens) and tokens[index].start < mention.end:
+            covered[index] = True
+            index += 1
+    mentions += _facility_mentions(text, tokens, covered, gazetteer, sentence_of)
+    mentions += _org_mentions(text, tokens, covered, sentence_of)
+    mentions += _person_mentions(text, tokens, covered, sentence_of)
+    mentions += _acronym_mentions(text, mentions, sentence_of)
+    mentions += _coordinated_regions(text, tokens, mentions, gazetteer)
+    mentions.sort(key=lambda mention: (mention.start, -mention.end))
+    return mentions
