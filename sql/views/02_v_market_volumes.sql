@@ -1,0 +1,56 @@
+-- v_market_volumes: vehicle counts by market, metric, powertrain and period.
+-- Grain: one row per market x metric x powertrain x period x manufacturer x model (market-level
+-- totals have manufacturer and model null), keeping every article that states it.
+-- Units: value in vehicles; claims in percent, rank or currency are left out.
+create or replace view v_market_volumes as
+with volume_claims as (
+    select *
+    from v_claims
+    where unit = 'units'
+      and value is not null
+),
+
+by_market as (
+    select
+        market.name as market,
+        market.kind as market_kind,
+        claim.metric,
+        claim.powertrain,
+        claim.period_start,
+        claim.period_end,
+        claim.manufacturer,
+        claim.model,
+        claim.value,
+        claim.qualifier,
+        claim.change_pct,
+        claim.source_org,
+        claim.publisher,
+        claim.published_on,
+        claim.article,
+        claim.sentence
+    from volume_claims as claim
+    cross join unnest(claim.region) as unnested(region_name)
+    join dim_region as market on market.name = unnested.region_name
+),
+
+final as (
+    select
+        market,
+        market_kind,
+        metric,
+        powertrain,
+        period_start,
+        period_end,
+        manufacturer,
+        model,
+        max(value) as value,
+        count(*) as times_stated,
+        list(distinct article order by article) as articles,
+        list(distinct source_org order by source_org) filter (where source_org is not null) as sources,
+        any_value(sentence) as example_sentence
+    from by_market
+    group by all
+)
+
+select * from final;
+comment on view v_market_volumes is 'Vehicle volumes by market, metric, powertrain and period, with the articles and sources that state them';
