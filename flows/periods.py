@@ -318,8 +318,8 @@ def _accept(kind: str, match: re.Match[str], text: str) -> bool:
             before = text[max(0, match.start() - 8) : match.start()].lower()
             if not re.search(r"\b(in|during|of|for|since|until|through)\s$", before):
                 return False
-        if raw.islower() and raw not in ("may",):
-            return False
+        if raw.islower():
+            return False  # "may rise", "march on": lowercase month words are not months
         if raw.lower() in ("mar", "mar.", "may") and kind == "month_range":
             return False
     if kind == "year":

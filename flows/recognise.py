@@ -397,8 +397,11 @@ _ORG_SUFFIXES = {
 _ORG_JOINERS = {"of", "and", "for", "&", "the", "on"}
 
 
-def _org_mentions(text: str, tokens: list[Token], covered: list[bool], sentence_of) -> list[Mention]:
-    """'The X Y Association', 'Ministry of X' and '<Name> administration'."""
+def _org_mentions(text: str, tokens: list[Token], covered: list[bool], sentence_of, place_tokens: set[int]) -> list[Mention]:
+    """'The X Y Association', 'Ministry of X' and '<Name> administration'.
+
+    A place at the front belongs to the name ("Korea Automobile ... Federation").
+    """
     mentions: list[Mention] = []
     for k, token in enumerate(tokens):
         if covered[k]:
@@ -412,7 +415,7 @@ def _org_mentions(text: str, tokens: list[Token], covered: list[bool], sentence_
         if token.lower not in _ORG_SUFFIXES or not token.text[0].isupper():
             continue
         i = k
-        while i > 0 and not covered[i - 1]:
+        while i > 0 and (not covered[i - 1] or (i - 1) in place_tokens):
             previous = tokens[i - 1]
             gap = text[previous.end : tokens[i].start]
             if gap not in (" ", "-", " & "):
@@ -542,7 +545,18 @@ def find_mentions(text: str, sentences: list[Sentence], gazetteer: Gazetteer) ->
             covered[index] = True
             index += 1
     mentions += _facility_mentions(text, tokens, covered, gazetteer, sentence_of)
-    mentions += _org_mentions(text, tokens, covered, sentence_of)
+    place_tokens: set[int] = set()
+    for mention in mentions:
+        if mention.type == "region" and not mention.demonym:
+            index = token_starts.get(mention.start)
+            while index is not None and index < len(tokens) and tokens[index].start < mention.end:
+                place_tokens.add(index)
+                index += 1
+    organizations = _org_mentions(text, tokens, covered, sentence_of, place_tokens)
+    if organizations:
+        # A place swallowed into an organisation's name is not a mention of its own.
+        mentions = [m for m in mentions if not any(o.start <= m.start and m.end <= o.end for o in organizations)]
+    mentions += organizations
     mentions += _person_mentions(text, tokens, covered, sentence_of)
     mentions += _acronym_mentions(text, mentions, sentence_of)
     mentions += _coordinated_regions(text, tokens, mentions, gazetteer)

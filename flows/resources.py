@@ -1,8 +1,7 @@
 """Where the SQL, suites, reference data and default articles live.
 
 A wheel carries them inside the package (`flows/_resources/`); a checkout or an
-editable install reads them from the repository root. Nothing here reads
-`../shared`: the repository holds its own copies.
+editable install reads them from the repository root.
 """
 
 from __future__ import annotations

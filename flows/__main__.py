@@ -1,0 +1,5 @@
+"""`python -m flows` is `pickup-etl`."""
+
+from flows.cli import main
+
+main()
