@@ -12,6 +12,7 @@ run of figures.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -108,35 +109,189 @@ class _SentenceFacts:
 # --- lexical cues that are grammar rather than reference data -------------
 
 _CHANGE_BEFORE = {
-    "up", "down", "rose", "rise", "rising", "risen", "fell", "fall", "falling", "fallen",
-    "jumped", "jump", "jumping", "grew", "grow", "growing", "grown", "increased", "increase",
-    "increasing", "decreased", "decrease", "declined", "decline", "declining", "dropped", "drop",
-    "dropping", "surged", "surge", "surging", "soared", "soar", "soaring", "climbed", "climb",
-    "slipped", "slip", "slid", "slide", "dipped", "dip", "plunged", "plunge", "plummeted",
-    "tumbled", "gained", "gain", "lost", "expanded", "shrank", "shrunk", "contracted",
-    "slumped", "spiked", "leapt", "leaped", "rebounded", "by", "growth", "boost", "boosted",
-    "lifted", "added", "sank", "eased", "retreated", "advanced", "skyrocketed", "rocketed",
+    "up",
+    "down",
+    "rose",
+    "rise",
+    "rising",
+    "risen",
+    "fell",
+    "fall",
+    "falling",
+    "fallen",
+    "jumped",
+    "jump",
+    "jumping",
+    "grew",
+    "grow",
+    "growing",
+    "grown",
+    "increased",
+    "increase",
+    "increasing",
+    "decreased",
+    "decrease",
+    "declined",
+    "decline",
+    "declining",
+    "dropped",
+    "drop",
+    "dropping",
+    "surged",
+    "surge",
+    "surging",
+    "soared",
+    "soar",
+    "soaring",
+    "climbed",
+    "climb",
+    "slipped",
+    "slip",
+    "slid",
+    "slide",
+    "dipped",
+    "dip",
+    "plunged",
+    "plunge",
+    "plummeted",
+    "tumbled",
+    "gained",
+    "gain",
+    "lost",
+    "expanded",
+    "shrank",
+    "shrunk",
+    "contracted",
+    "slumped",
+    "spiked",
+    "leapt",
+    "leaped",
+    "rebounded",
+    "by",
+    "growth",
+    "boost",
+    "boosted",
+    "lifted",
+    "added",
+    "sank",
+    "eased",
+    "retreated",
+    "advanced",
+    "skyrocketed",
+    "rocketed",
 }
 _CHANGE_AFTER = {
-    "increase", "rise", "jump", "gain", "growth", "surge", "decline", "drop", "fall", "decrease",
-    "slump", "higher", "lower", "more", "fewer", "less", "year-on-year", "year-over-year", "yoy",
-    "y-o-y", "on-year", "from", "compared", "versus", "vs", "over", "on", "than", "uplift",
-    "improvement", "hike", "dip", "slide", "contraction", "climb", "boost", "rebound",
+    "increase",
+    "rise",
+    "jump",
+    "gain",
+    "growth",
+    "surge",
+    "decline",
+    "drop",
+    "fall",
+    "decrease",
+    "slump",
+    "higher",
+    "lower",
+    "more",
+    "fewer",
+    "less",
+    "year-on-year",
+    "year-over-year",
+    "yoy",
+    "y-o-y",
+    "on-year",
+    "from",
+    "compared",
+    "versus",
+    "vs",
+    "over",
+    "on",
+    "than",
+    "uplift",
+    "improvement",
+    "hike",
+    "dip",
+    "slide",
+    "contraction",
+    "climb",
+    "boost",
+    "rebound",
 }
 _NEGATIVE = {
-    "down", "fell", "fall", "falling", "fallen", "declined", "decline", "declining", "decreased",
-    "decrease", "dropped", "drop", "dropping", "slipped", "slip", "slid", "slide", "dipped", "dip",
-    "plunged", "plunge", "plummeted", "tumbled", "lost", "shrank", "shrunk", "contracted",
-    "slumped", "lower", "fewer", "less", "slump", "contraction", "sank", "eased", "retreated",
+    "down",
+    "fell",
+    "fall",
+    "falling",
+    "fallen",
+    "declined",
+    "decline",
+    "declining",
+    "decreased",
+    "decrease",
+    "dropped",
+    "drop",
+    "dropping",
+    "slipped",
+    "slip",
+    "slid",
+    "slide",
+    "dipped",
+    "dip",
+    "plunged",
+    "plunge",
+    "plummeted",
+    "tumbled",
+    "lost",
+    "shrank",
+    "shrunk",
+    "contracted",
+    "slumped",
+    "lower",
+    "fewer",
+    "less",
+    "slump",
+    "contraction",
+    "sank",
+    "eased",
+    "retreated",
 }
 _BASELINE_BEFORE = re.compile(
     r"(?:\b(?:up|down|rising|climbing|falling|growing|jumping|increasing|decreasing|dropping|rebounding)\s+from|\bcompared\s+(?:with|to)|\bversus|\bvs\.?|\bagainst|\bfrom)\s+(?:about\s+|around\s+|nearly\s+|just\s+|some\s+|roughly\s+)?$",
     re.IGNORECASE,
 )
 _RANK_VERBS = {
-    "ranked", "ranks", "ranking", "rank", "placed", "came", "finished", "sits", "sat", "slotted",
-    "was", "is", "remained", "remains", "held", "took", "claimed", "secured", "in", "at",
-    "moved", "climbed", "fell", "dropped", "slipped", "rose", "were", "are", "be", "been",
+    "ranked",
+    "ranks",
+    "ranking",
+    "rank",
+    "placed",
+    "came",
+    "finished",
+    "sits",
+    "sat",
+    "slotted",
+    "was",
+    "is",
+    "remained",
+    "remains",
+    "held",
+    "took",
+    "claimed",
+    "secured",
+    "in",
+    "at",
+    "moved",
+    "climbed",
+    "fell",
+    "dropped",
+    "slipped",
+    "rose",
+    "were",
+    "are",
+    "be",
+    "been",
 }
 _RANK_AFTER = re.compile(
     r"^(?:-|\s)?(?:place|spot|position|placed|ranked|best[- ]?sell(?:ing|er)|most[- ]popular|biggest[- ]selling|largest[- ]selling|top[- ]selling|most[- ]sold)\b",
@@ -164,23 +319,60 @@ _ATTRIBUTION_AFTER = re.compile(
     re.IGNORECASE,
 )
 _VIA = re.compile(r"\bvia\s+$", re.IGNORECASE)
-_COREFERENCE = re.compile(r"^\W*(?:the\s+(?:company|automaker|carmaker|car\s+maker|brand|firm|manufacturer|maker|group|marque|truck\s+maker|ev\s+maker)|it|its)\b", re.IGNORECASE)
+_COREFERENCE = re.compile(
+    r"^\W*(?:the\s+(?:company|automaker|carmaker|car\s+maker|brand|firm|manufacturer|maker|group|marque|truck\s+maker|ev\s+maker)|it|its)\b",
+    re.IGNORECASE,
+)
 _DESTINATION_BEFORE = re.compile(
     r"(?:\bto|\binto|\bincluding|\bsuch\s+as|\blike|\bin|\bfor|\bacross|\bdestined\s+for|\bbound\s+for)\s+(?:the\s+)?(?:markets?\s+(?:such\s+as|like|including|in)\s+)?$",
     re.IGNORECASE,
 )
 _GENERIC_VEHICLE = {
-    "pickups", "pickup", "pick-ups", "pick-up", "trucks", "truck", "utes", "ute", "vehicles",
-    "vehicle", "cars", "car", "light trucks", "lineup", "line-up", "bakkies", "4x4s",
+    "pickups",
+    "pickup",
+    "pick-ups",
+    "pick-up",
+    "trucks",
+    "truck",
+    "utes",
+    "ute",
+    "vehicles",
+    "vehicle",
+    "cars",
+    "car",
+    "light trucks",
+    "lineup",
+    "line-up",
+    "bakkies",
+    "4x4s",
 }
-_NEUTRAL_NOUNS = {"units", "unit", "examples", "models", "sales", "registrations", "orders", "deliveries", "exports"}
-_AGGREGATE = re.compile(r"\b(?:overall|in\s+total|total|combined|brand[- ]wide|across\s+(?:its|the)\s+(?:range|lineup|line-up))\b", re.IGNORECASE)
-_NEW_PREDICATE = re.compile(r"\b(?:and|but)\s+(?:is|are|was|were|has|have|had|will|would|it|its|they|now)\b|,\s+which\b", re.IGNORECASE)
+_NEUTRAL_NOUNS = {
+    "units",
+    "unit",
+    "examples",
+    "models",
+    "sales",
+    "registrations",
+    "orders",
+    "deliveries",
+    "exports",
+}
+_AGGREGATE = re.compile(
+    r"\b(?:overall|in\s+total|total|combined|brand[- ]wide|across\s+(?:its|the)\s+(?:range|lineup|line-up))\b",
+    re.IGNORECASE,
+)
+_NEW_PREDICATE = re.compile(
+    r"\b(?:and|but)\s+(?:is|are|was|were|has|have|had|will|would|it|its|they|now)\b|,\s+which\b",
+    re.IGNORECASE,
+)
 _TARGET_PHRASE = re.compile(r"\b(?:annual|a\s+year|per\s+year|each\s+year|yearly)\b", re.IGNORECASE)
 
 
 def _words(text: str, start: int, end: int) -> list[_Word]:
-    return [_Word(m.start(), m.end(), m.group(), m.group().lower()) for m in _WORD.finditer(text, start, end)]
+    return [
+        _Word(m.start(), m.end(), m.group(), m.group().lower())
+        for m in _WORD.finditer(text, start, end)
+    ]
 
 
 def _clauses(text: str, sentence: Sentence) -> list[tuple[int, int]]:
@@ -188,7 +380,7 @@ def _clauses(text: str, sentence: Sentence) -> list[tuple[int, int]]:
     for match in _CLAUSE_BREAK.finditer(text, sentence.start, sentence.end):
         bounds.append(match.end())
     bounds.append(sentence.end)
-    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
 def _clause_of(clauses: list[tuple[int, int]], offset: int) -> int:
@@ -204,8 +396,12 @@ class _Lexicon:
     def __init__(self, reference: Reference) -> None:
         self.reference = reference
         self.metric_phrases = self._compile(reference.metric_cues)
-        self.qualifier_before = {p: q for p, (q, pos) in reference.qualifier_cues.items() if pos == "before"}
-        self.qualifier_after = {p: q for p, (q, pos) in reference.qualifier_cues.items() if pos == "after"}
+        self.qualifier_before = {
+            p: q for p, (q, pos) in reference.qualifier_cues.items() if pos == "before"
+        }
+        self.qualifier_after = {
+            p: q for p, (q, pos) in reference.qualifier_cues.items() if pos == "after"
+        }
         self.powertrain = self._compile(reference.powertrain_cues, case_sensitive_upper=True)
         self.count_nouns = reference.count_nouns
         self.max_noun_words = max(len(noun.split()) for noun in reference.count_nouns)
@@ -240,12 +436,24 @@ def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
 class _SentenceReader:
     """Everything one sentence says, read once, for the claim rules below."""
 
-    def __init__(self, text: str, sentence: Sentence, mentions: list[Mention], lexicon: _Lexicon, published: date | None, fiscal_start: int) -> None:
+    def __init__(
+        self,
+        text: str,
+        sentence: Sentence,
+        mentions: list[Mention],
+        lexicon: _Lexicon,
+        published: date | None,
+        fiscal_start: int,
+    ) -> None:
         self.text = text
         self.sentence = sentence
         self.lexicon = lexicon
         self.mentions = mentions
-        self.entity_spans = [(m.start, m.end) for m in mentions if m.type in ("model", "manufacturer", "organization", "facility")]
+        self.entity_spans = [
+            (m.start, m.end)
+            for m in mentions
+            if m.type in ("model", "manufacturer", "organization", "facility")
+        ]
         self.clauses = _clauses(text, sentence)
         self.periods = find_periods(text, sentence.start, sentence.end, published, fiscal_start)
         period_spans = [(p.start, p.end) for p in self.periods]
@@ -257,12 +465,24 @@ class _SentenceReader:
             and not _inside(n.start, period_spans)
         ]
         self.metric_cues = [
-            (m.start(), m.end(), *lexicon.reference.metric_cues[self._phrase_key(m.group(), lexicon.reference.metric_cues)])
+            (
+                m.start(),
+                m.end(),
+                *lexicon.reference.metric_cues[
+                    self._phrase_key(m.group(), lexicon.reference.metric_cues)
+                ],
+            )
             for m in lexicon.metric_phrases.finditer(text, sentence.start, sentence.end)
             if not _inside(m.start(), self.entity_spans)
         ]
         self.powertrain_cues = [
-            (m.start(), m.end(), lexicon.reference.powertrain_cues[self._phrase_key(m.group(), lexicon.reference.powertrain_cues)])
+            (
+                m.start(),
+                m.end(),
+                lexicon.reference.powertrain_cues[
+                    self._phrase_key(m.group(), lexicon.reference.powertrain_cues)
+                ],
+            )
             for m in lexicon.powertrain.finditer(text, sentence.start, sentence.end)
             if not _inside(m.start(), self.entity_spans)
         ]
@@ -287,10 +507,14 @@ class _SentenceReader:
         return self.text[offset : min(self.sentence.end, offset + chars)]
 
     def words_before(self, offset: int, count: int) -> list[str]:
-        return [w.lower for w in _words(self.text, max(self.sentence.start, offset - 80), offset)][-count:]
+        return [w.lower for w in _words(self.text, max(self.sentence.start, offset - 80), offset)][
+            -count:
+        ]
 
     def words_after(self, offset: int, count: int) -> list[str]:
-        return [w.lower for w in _words(self.text, offset, min(self.sentence.end, offset + 80))][:count]
+        return [w.lower for w in _words(self.text, offset, min(self.sentence.end, offset + 80))][
+            :count
+        ]
 
     def mentions_of(self, types: tuple[str, ...], start: int, end: int) -> list[Mention]:
         return [m for m in self.mentions if m.type in types and start <= m.start < end]
@@ -305,7 +529,11 @@ def _is_change(reader: _SentenceReader, number: NumberMatch) -> float | None:
     after = reader.words_after(number.end, 2)
     if any(word in _CHANGE_BEFORE for word in before) or (after and after[0] in _CHANGE_AFTER):
         negative = any(word in _NEGATIVE for word in before) or (after and after[0] in _NEGATIVE)
-        if before and before[-1] == "by" and not any(word in _CHANGE_BEFORE - {"by"} for word in before):
+        if (
+            before
+            and before[-1] == "by"
+            and not any(word in _CHANGE_BEFORE - {"by"} for word in before)
+        ):
             # "by 2030" style "by" alone is not a change; "rose by 20%" is.
             return None
         return -number.value if negative else number.value
@@ -315,9 +543,13 @@ def _is_change(reader: _SentenceReader, number: NumberMatch) -> float | None:
 def _share_cue(reader: _SentenceReader, number: NumberMatch) -> bool:
     window_start = max(reader.sentence.start, number.start - 30)
     window_end = min(reader.sentence.end, number.end + 45)
-    for start, end, metric, role in reader.metric_cues:
+    for start, end, _metric, role in reader.metric_cues:
         if role == "share" and window_start <= start < window_end:
-            between = reader.text[number.end : start] if start >= number.end else reader.text[end : number.start]
+            between = (
+                reader.text[number.end : start]
+                if start >= number.end
+                else reader.text[end : number.start]
+            )
             if len(between) < 45 and not re.search(r"\d", between):
                 return True
     return False
@@ -344,11 +576,31 @@ def _noun_after(reader: _SentenceReader, number: NumberMatch) -> tuple[str | Non
             if kind:
                 return phrase.lower(), kind, phrase_words[-1].end
         lower = word.lower
-        if lower in reader.lexicon.reference.metric_cues and reader.lexicon.reference.metric_cues[lower][1] == "metric":
+        if (
+            lower in reader.lexicon.reference.metric_cues
+            and reader.lexicon.reference.metric_cues[lower][1] == "metric"
+        ):
             return lower, "metric", word.end
         if any(start <= word.start < end for start, end, _ in reader.powertrain_cues):
             continue
-        if lower in ("new", "more", "additional", "such", "of", "the", "new-energy", "light", "commercial", "all-new", "locally", "built", "made", "imported", "domestically", "passenger"):
+        if lower in (
+            "new",
+            "more",
+            "additional",
+            "such",
+            "of",
+            "the",
+            "new-energy",
+            "light",
+            "commercial",
+            "all-new",
+            "locally",
+            "built",
+            "made",
+            "imported",
+            "domestically",
+            "passenger",
+        ):
             continue
         if re.match(r"^[a-z]", word.text):
             return lower, None, word.end
@@ -356,7 +608,12 @@ def _noun_after(reader: _SentenceReader, number: NumberMatch) -> tuple[str | Non
     return None, None, number.end
 
 
-def _nearest_metric(reader: _SentenceReader, number: NumberMatch, clause: tuple[int, int], roles: tuple[str, ...] = ("metric",)) -> tuple[str, str, int] | None:
+def _nearest_metric(
+    reader: _SentenceReader,
+    number: NumberMatch,
+    clause: tuple[int, int],
+    roles: tuple[str, ...] = ("metric",),
+) -> tuple[str, str, int] | None:
     """The metric cue nearest the number within its clause: (metric, phrase, offset)."""
     best = None
     for start, end, metric, role in reader.metric_cues:
@@ -399,7 +656,23 @@ def _ordinal_is_rank(reader: _SentenceReader, number: NumberMatch) -> bool:
         return True
     if before and before[-1] in _RANK_VERBS:
         following = reader.words_after(number.end, 1)
-        return not following or following[0] in ("and", "or", "with", "place", "spot", "in", "among", "on", "behind", "after", "overall", "respectively", "for", "last", "this")
+        return not following or following[0] in (
+            "and",
+            "or",
+            "with",
+            "place",
+            "spot",
+            "in",
+            "among",
+            "on",
+            "behind",
+            "after",
+            "overall",
+            "respectively",
+            "for",
+            "last",
+            "this",
+        )
     if before and before[-1] in ("and", "or", "then") and len(before) == 2:
         return False
     return False
@@ -413,16 +686,24 @@ def _powertrain_near(reader: _SentenceReader, start: int, end: int) -> str | Non
     return cues[-1][2] if cues else None
 
 
-def _model_powertrain(reference: Reference, model: str | None, manufacturer: str | None) -> str | None:
+def _model_powertrain(
+    reference: Reference, model: str | None, manufacturer: str | None
+) -> str | None:
     if not model:
         return None
     for entity in reference.entities:
-        if entity.type == "model" and entity.name == model and (manufacturer is None or entity.manufacturer == manufacturer):
+        if (
+            entity.type == "model"
+            and entity.name == model
+            and (manufacturer is None or entity.manufacturer == manufacturer)
+        ):
             return entity.powertrains[0] if len(entity.powertrains) == 1 else None
     return None
 
 
-def _subject(reader: _SentenceReader, start: int, end: int, prefer_after: bool = False) -> tuple[str | None, str | None]:
+def _subject(
+    reader: _SentenceReader, start: int, end: int, prefer_after: bool = False
+) -> tuple[str | None, str | None]:
     """(manufacturer, model) named in text[start:end]: the last model, the last brand."""
     found = reader.mentions_of(("model", "manufacturer"), start, end)
     if prefer_after:
@@ -434,11 +715,21 @@ def _subject(reader: _SentenceReader, start: int, end: int, prefer_after: bool =
     return (brand.name if brand else None), (model.name if model else None)
 
 
-def _reconcile(reference: Reference, manufacturer: str | None, model: str | None) -> tuple[str | None, str | None]:
+def _reconcile(
+    reference: Reference, manufacturer: str | None, model: str | None
+) -> tuple[str | None, str | None]:
     """A model's own brand wins over a group named beside it ("Geely's Radar RD6")."""
     if model:
         for entity in reference.entities:
-            if entity.type == "model" and entity.name == model and (manufacturer is None or entity.manufacturer == manufacturer or manufacturer in reference.manufacturer_lineage(entity.manufacturer)):
+            if (
+                entity.type == "model"
+                and entity.name == model
+                and (
+                    manufacturer is None
+                    or entity.manufacturer == manufacturer
+                    or manufacturer in reference.manufacturer_lineage(entity.manufacturer)
+                )
+            ):
                 return entity.manufacturer, model
         candidates = [e for e in reference.entities if e.type == "model" and e.name == model]
         if candidates:
@@ -464,7 +755,9 @@ def _destinations(reader: _SentenceReader, after: int, end: int) -> list[str]:
         if mention.demonym:
             continue
         preceding = reader.text[max(after, mention.start - 40) : mention.start]
-        listed = last_end is not None and re.match(r"^\s*(?:,|and|or|,\s*and|&)\s*(?:the\s+)?$", reader.text[last_end : mention.start])
+        listed = last_end is not None and re.match(
+            r"^\s*(?:,|and|or|,\s*and|&)\s*(?:the\s+)?$", reader.text[last_end : mention.start]
+        )
         if _DESTINATION_BEFORE.search(preceding) or listed:
             if mention.name not in found:
                 found.append(mention.name)
@@ -491,7 +784,11 @@ def _attribution(reader: _SentenceReader) -> str | None:
 # --- the claim rules -------------------------------------------------------
 
 
-def _candidates(reader: _SentenceReader) -> tuple[list[_Candidate], list[tuple[NumberMatch, float]], list[tuple[NumberMatch, PeriodMatch | None]]]:
+def _candidates(
+    reader: _SentenceReader,
+) -> tuple[
+    list[_Candidate], list[tuple[NumberMatch, float]], list[tuple[NumberMatch, PeriodMatch | None]]
+]:
     """Level claims, changes and baselines of one sentence."""
     claims: list[_Candidate] = []
     changes: list[tuple[NumberMatch, float]] = []
@@ -508,31 +805,55 @@ def _candidates(reader: _SentenceReader) -> tuple[list[_Candidate], list[tuple[N
                 continue
             if _share_cue(reader, number):
                 metric = "market_share_target" if target else "market_share"
-                claims.append(_Candidate(number, metric, "percent", number.value, clause_index, number.start))
+                claims.append(
+                    _Candidate(number, metric, "percent", number.value, clause_index, number.start)
+                )
             continue
         if number.kind == "money":
             window = reader.text[max(clause[0], number.start - 60) : number.start]
             if _PRICE_CUES.search(window) or _PRICE_CUES.search(reader.after(number.end, 30)):
-                if _BASELINE_BEFORE.search(reader.before(number.start, 30)) and claims and claims[-1].unit == number.currency:
+                if (
+                    _BASELINE_BEFORE.search(reader.before(number.start, 30))
+                    and claims
+                    and claims[-1].unit == number.currency
+                ):
                     baselines.append((number, None))
                     continue
-                claims.append(_Candidate(number, "price", number.currency or "USD", number.value, clause_index, number.start))
+                claims.append(
+                    _Candidate(
+                        number,
+                        "price",
+                        number.currency or "USD",
+                        number.value,
+                        clause_index,
+                        number.start,
+                    )
+                )
             continue
         if number.kind == "ordinal":
-            previous_rank = next((c for c in reversed(claims) if c.metric == "sales_rank" and c.number is not None), None)
+            previous_rank = next(
+                (c for c in reversed(claims) if c.metric == "sales_rank" and c.number is not None),
+                None,
+            )
             coordinated = previous_rank is not None and re.fullmatch(
                 r",?\s*(?:and|or|,)\s*", reader.text[previous_rank.number.end : number.start]
             )
             if coordinated or _ordinal_is_rank(reader, number):
-                claims.append(_Candidate(number, "sales_rank", "rank", number.value, clause_index, number.start))
+                claims.append(
+                    _Candidate(
+                        number, "sales_rank", "rank", number.value, clause_index, number.start
+                    )
+                )
             continue
         if number.kind != "count":
             continue
-        if _BASELINE_BEFORE.search(reader.before(number.start, 30)) and any(c.unit == "units" for c in claims):
+        if _BASELINE_BEFORE.search(reader.before(number.start, 30)) and any(
+            c.unit == "units" for c in claims
+        ):
             following = [p for p in reader.periods if 0 <= p.start - number.end <= 6]
             baselines.append((number, following[0] if following else None))
             continue
-        noun, noun_kind, noun_end = _noun_after(reader, number)
+        noun, noun_kind, _noun_end = _noun_after(reader, number)
         if noun_kind == "other":
             continue
         if number.value < 10 and noun_kind != "vehicle" and noun_kind != "metric":
@@ -542,22 +863,38 @@ def _candidates(reader: _SentenceReader) -> tuple[list[_Candidate], list[tuple[N
         if noun_kind == "metric":
             cue = (reader.lexicon.reference.metric_cues[noun][0], noun, number.end)
         else:
-            cue = _nearest_metric(reader, number, clause) or _nearest_metric(reader, number, (sentence.start, sentence.end))
+            cue = _nearest_metric(reader, number, clause) or _nearest_metric(
+                reader, number, (sentence.start, sentence.end)
+            )
         if cue is None:
             continue
-        if noun_kind is None and noun is not None and not any(w in reader.lexicon.reference.metric_cues for w in before_words):
-            # "500 workers", "300 miles": a noun we do not count, with no sales verb right before.
-            if noun not in _NEUTRAL_NOUNS:
-                continue
-        metric, phrase, cue_at = cue
-        via_modifier = False
-        if metric == "sales" and (
-            _has_role(reader, "export_modifier", clause[0], clause[1])
+        verb_before = any(w in reader.lexicon.reference.metric_cues for w in before_words)
+        if (
+            noun_kind is None
+            and noun is not None
+            and not verb_before
+            and noun not in _NEUTRAL_NOUNS
         ):
+            # "500 workers", "300 miles": a noun we do not count, with no sales verb right before.
+            continue
+        metric, phrase, _cue_at = cue
+        via_modifier = False
+        if metric == "sales" and (_has_role(reader, "export_modifier", clause[0], clause[1])):
             metric, via_modifier = "exports", True
         if target and metric in COUNT_METRICS:
             metric = "sales_target"
-        claims.append(_Candidate(number, metric, "units", number.value, clause_index, number.start, verb=phrase, via_modifier=via_modifier))
+        claims.append(
+            _Candidate(
+                number,
+                metric,
+                "units",
+                number.value,
+                clause_index,
+                number.start,
+                verb=phrase,
+                via_modifier=via_modifier,
+            )
+        )
     _rank_words(reader, claims)
     return claims, changes, baselines
 
@@ -568,11 +905,15 @@ def _rank_words(reader: _SentenceReader, claims: list[_Candidate]) -> None:
     taken = [c.number.start for c in claims if c.number is not None]
     for match in _RANK_ONE.finditer(text, reader.sentence.start, reader.sentence.end):
         before = text[max(reader.sentence.start, match.start() - 30) : match.start()].lower()
-        if re.search(r"(one|some|among)\s+of\s+(the\s+)?(\w+\s+)?$", before) or re.search(r"(second|third|fourth|fifth|\d(st|nd|rd|th))[- ]$", before):
+        if re.search(r"(one|some|among)\s+of\s+(the\s+)?(\w+\s+)?$", before) or re.search(
+            r"(second|third|fourth|fifth|\d(st|nd|rd|th))[- ]$", before
+        ):
             continue
         if any(abs(start - match.start()) < 3 for start in taken):
             continue
-        claims.append(_Candidate(None, "sales_rank", "rank", 1.0, reader.clause(match.start()), match.start()))
+        claims.append(
+            _Candidate(None, "sales_rank", "rank", 1.0, reader.clause(match.start()), match.start())
+        )
     for match in _FOLLOWED_BY.finditer(text, reader.sentence.start, reader.sentence.end):
         previous = [c for c in claims if c.metric == "sales_rank" and c.position < match.start()]
         if not previous:
@@ -583,10 +924,22 @@ def _rank_words(reader: _SentenceReader, claims: list[_Candidate]) -> None:
             entity_end = match.end() + stop.start()
         brand, model = _subject(reader, match.end(), entity_end)
         if brand or model:
-            claims.append(_Candidate(None, "sales_rank", "rank", previous[-1].value + 1, reader.clause(match.start()), match.start(), ranked_entity=(brand, model)))
+            claims.append(
+                _Candidate(
+                    None,
+                    "sales_rank",
+                    "rank",
+                    previous[-1].value + 1,
+                    reader.clause(match.start()),
+                    match.start(),
+                    ranked_entity=(brand, model),
+                )
+            )
 
 
-def _noun_phrases(reader: _SentenceReader, start: int, end: int) -> list[tuple[str | None, str | None]]:
+def _noun_phrases(
+    reader: _SentenceReader, start: int, end: int
+) -> list[tuple[str | None, str | None]]:
     """Coordinated subjects ("The GMC Sierra and Ram's truck lineup") as (brand, model) pairs."""
     groups: list[list[Mention]] = []
     last_end = None
@@ -624,7 +977,9 @@ def extract_claims(
     claims: list[Claim] = []
     for sentence in sentences:
         sentence_mentions = by_sentence.get(sentence.index, [])
-        reader = _SentenceReader(text, sentence, sentence_mentions, lexicon, published, fiscal_start)
+        reader = _SentenceReader(
+            text, sentence, sentence_mentions, lexicon, published, fiscal_start
+        )
         fact = _SentenceFacts(
             regions=_regions(reader, sentence.start, sentence.end),
             powertrain=_powertrain_near(reader, sentence.start, sentence.end),
@@ -632,7 +987,9 @@ def extract_claims(
         )
         brand, model = _subject(reader, sentence.start, sentence.end)
         fact.manufacturer, fact.model = _reconcile(reference, brand, model)
-        main_periods = [p for p in reader.periods if not p.comparison and not p.future and p.period_start]
+        main_periods = [
+            p for p in reader.periods if not p.comparison and not p.future and p.period_start
+        ]
         if main_periods:
             fact.period = (main_periods[0].period_start, main_periods[0].period_end)
         if reader.numbers or _RANK_ONE.search(text, sentence.start, sentence.end):
@@ -667,7 +1024,13 @@ def _fiscal_start(reference: Reference, mentions: list[Mention]) -> int:
     return 1
 
 
-def _context(facts: list[_SentenceFacts], sentences: list[Sentence], sentence: Sentence, attribute: str, reach: int = 2):
+def _context(
+    facts: list[_SentenceFacts],
+    sentences: list[Sentence],
+    sentence: Sentence,
+    attribute: str,
+    reach: int = 2,
+):
     """An attribute from the nearest earlier sentences: the one just before, then its block."""
     for back in range(1, reach + 1):
         index = sentence.index - back
@@ -683,7 +1046,9 @@ def _context(facts: list[_SentenceFacts], sentences: list[Sentence], sentence: S
     return None
 
 
-def _heading_context(facts: list[_SentenceFacts], sentences: list[Sentence], sentence: Sentence, attribute: str):
+def _heading_context(
+    facts: list[_SentenceFacts], sentences: list[Sentence], sentence: Sentence, attribute: str
+):
     """An attribute named by the heading of the sentence's section ("China Sets New Records")."""
     for index in range(sentence.index - 1, -1, -1):
         if sentences[index].section != sentence.section:
@@ -722,17 +1087,26 @@ def _sentence_claims(
         position = candidate.position
         # Parallel clauses with the same verb share the metric
         # ("BYD sold 3,500 overseas, and Radar sold 2,000").
-        if previous is not None and candidate.verb and candidate.verb == previous.verb and previous.via_modifier and candidate.metric == "sales":
+        if (
+            previous is not None
+            and candidate.verb
+            and candidate.verb == previous.verb
+            and previous.via_modifier
+            and candidate.metric == "sales"
+        ):
             candidate.metric = previous.metric
         brand, model = _claim_entity(reader, candidate, clause, index, candidates, respectively)
         if brand is None and model is None and claims and previous is not None:
-            between = reader.mentions_of(("model", "manufacturer"), previous.position, candidate.position)
+            between = reader.mentions_of(
+                ("model", "manufacturer"), previous.position, candidate.position
+            )
             if not between:
                 # "targeting 90,000 sales and a 7% share": one subject, two numbers.
                 brand, model = claims[-1].manufacturer, claims[-1].model
         if brand and not model:
             earlier_models = [
-                m for m in reader.mentions_of(("model",), reader.sentence.start, candidate.position)
+                m
+                for m in reader.mentions_of(("model",), reader.sentence.start, candidate.position)
                 if brand in reference.manufacturer_lineage(_reconcile(reference, None, m.name)[0])
             ]
             if earlier_models and not _AGGREGATE.search(reader.text[clause[0] : clause[1]]):
@@ -740,17 +1114,32 @@ def _sentence_claims(
                 model = earlier_models[-1].name
         if brand is None and model is None and coreferent and index == 0:
             brand = _context(facts, sentences, sentence, "manufacturer", reach=1)
-        if brand and not model and candidate.metric in COUNT_METRICS + ("sales_target", "market_share", "market_share_target"):
+        if (
+            brand
+            and not model
+            and candidate.metric
+            in (*COUNT_METRICS, "sales_target", "market_share", "market_share_target")
+        ):
             carried_model = _context(facts, sentences, sentence, "model", reach=1)
-            if carried_model and candidate.number is not None and not _AGGREGATE.search(reader.text[clause[0] : clause[1]]):
+            if (
+                carried_model
+                and candidate.number is not None
+                and not _AGGREGATE.search(reader.text[clause[0] : clause[1]])
+            ):
                 carried_brand = reference.get("model", carried_model)
-                lineage = reference.manufacturer_lineage(_reconcile(reference, None, carried_model)[0])
+                lineage = reference.manufacturer_lineage(
+                    _reconcile(reference, None, carried_model)[0]
+                )
                 if brand in lineage and carried_brand is not None:
                     model = carried_model
         brand, model = _reconcile(reference, brand, model)
 
-        regions = _claim_regions(reader, candidate, clause, brand, fact, facts, sentences, default_region)
-        powertrain = _claim_powertrain(reader, candidate, clause, model, brand, facts, sentences, claims)
+        regions = _claim_regions(
+            reader, candidate, clause, brand, fact, facts, sentences, default_region
+        )
+        powertrain = _claim_powertrain(
+            reader, candidate, clause, model, brand, facts, sentences, claims
+        )
         period_start, period_end = _claim_period(reader, candidate, clause, fact, facts, sentences)
         source = fact.source or _source_context(facts, sentences, sentence)
 
@@ -790,7 +1179,9 @@ def _rank_phrase(text: str, position: int) -> str:
     return text[position : position + 12].split(",")[0].strip()
 
 
-def _change_only(reader: _SentenceReader, changes: list[tuple[NumberMatch, float]]) -> list[_Candidate]:
+def _change_only(
+    reader: _SentenceReader, changes: list[tuple[NumberMatch, float]]
+) -> list[_Candidate]:
     """'Sales rose 20%': a claim with a change and no level."""
     found: list[_Candidate] = []
     for number, change in changes:
@@ -802,13 +1193,17 @@ def _change_only(reader: _SentenceReader, changes: list[tuple[NumberMatch, float
         metric = cue[0]
         if metric == "sales" and _has_role(reader, "export_modifier", clause[0], clause[1]):
             metric = "exports"
-        candidate = _Candidate(number, metric, "units", None, clause_index, number.start, verb=cue[1])
+        candidate = _Candidate(
+            number, metric, "units", None, clause_index, number.start, verb=cue[1]
+        )
         candidate.change = change
         found.append(candidate)
     return found
 
 
-def _attach_changes(candidates: list[_Candidate], changes: list[tuple[NumberMatch, float]], reader: _SentenceReader) -> None:
+def _attach_changes(
+    candidates: list[_Candidate], changes: list[tuple[NumberMatch, float]], reader: _SentenceReader
+) -> None:
     levels = [c for c in candidates if c.unit == "units" and c.value is not None]
     for number, change in changes:
         if not levels:
@@ -816,12 +1211,16 @@ def _attach_changes(candidates: list[_Candidate], changes: list[tuple[NumberMatc
         clause = reader.clause(number.start)
         same = [c for c in levels if c.clause == clause]
         pool = same or levels
-        target = min(pool, key=lambda c: (c.position > number.start, abs(c.position - number.start)))
+        target = min(
+            pool, key=lambda c: (c.position > number.start, abs(c.position - number.start))
+        )
         if target.change is None:
             target.change = change
 
 
-def _attach_baselines(candidates: list[_Candidate], baselines: list[tuple[NumberMatch, PeriodMatch | None]]) -> None:
+def _attach_baselines(
+    candidates: list[_Candidate], baselines: list[tuple[NumberMatch, PeriodMatch | None]]
+) -> None:
     for number, period in baselines:
         earlier = [c for c in candidates if c.position < number.start and c.value is not None]
         if earlier and earlier[-1].baseline is None:
@@ -829,7 +1228,9 @@ def _attach_baselines(candidates: list[_Candidate], baselines: list[tuple[Number
             earlier[-1].baseline_period = period
 
 
-def _respectively(reader: _SentenceReader, candidates: list[_Candidate]) -> dict[int, tuple[str | None, str | None]]:
+def _respectively(
+    reader: _SentenceReader, candidates: list[_Candidate]
+) -> dict[int, tuple[str | None, str | None]]:
     """'X and Y ranked sixth and eighth, respectively': values map to subjects in order."""
     text = reader.text[reader.sentence.start : reader.sentence.end]
     if "respectively" not in text.lower() or len(candidates) < 2:
@@ -838,13 +1239,20 @@ def _respectively(reader: _SentenceReader, candidates: list[_Candidate]) -> dict
     subjects = _noun_phrases(reader, reader.sentence.start, first)
     same_kind = [c for c in candidates if c.metric == candidates[0].metric]
     if len(subjects) != len(same_kind):
-        subjects = subjects[-len(same_kind):] if len(subjects) > len(same_kind) else subjects
+        subjects = subjects[-len(same_kind) :] if len(subjects) > len(same_kind) else subjects
     if len(subjects) != len(same_kind):
         return {}
     return {id(c): subject for c, subject in zip(same_kind, subjects, strict=True)}
 
 
-def _claim_entity(reader: _SentenceReader, candidate: _Candidate, clause: tuple[int, int], index: int, candidates: list[_Candidate], respectively: dict) -> tuple[str | None, str | None]:
+def _claim_entity(
+    reader: _SentenceReader,
+    candidate: _Candidate,
+    clause: tuple[int, int],
+    index: int,
+    candidates: list[_Candidate],
+    respectively: dict,
+) -> tuple[str | None, str | None]:
     if candidate.ranked_entity is not None:
         return candidate.ranked_entity
     if id(candidate) in respectively:
@@ -875,7 +1283,9 @@ def _claim_entity(reader: _SentenceReader, candidate: _Candidate, clause: tuple[
     return None, None
 
 
-def _claim_regions(reader, candidate, clause, brand, fact, facts, sentences, default_region) -> list[str]:
+def _claim_regions(
+    reader, candidate, clause, brand, fact, facts, sentences, default_region
+) -> list[str]:
     reference = reader.lexicon.reference
     if candidate.metric == "exports":
         destinations = _destinations(reader, candidate.position, clause[1])
@@ -894,10 +1304,15 @@ def _claim_regions(reader, candidate, clause, brand, fact, facts, sentences, def
         if found:
             return found
     if candidate.metric == "price" and candidate.number and candidate.number.currency:
-        currency = next((c for c in reference.currencies if c.code == candidate.number.currency and c.region), None)
+        currency = next(
+            (c for c in reference.currencies if c.code == candidate.number.currency and c.region),
+            None,
+        )
         if currency and currency.code != "USD":
             return [currency.region]
-    carried = _context(facts, sentences, reader.sentence, "regions") or _heading_context(facts, sentences, reader.sentence, "regions")
+    carried = _context(facts, sentences, reader.sentence, "regions") or _heading_context(
+        facts, sentences, reader.sentence, "regions"
+    )
     if carried:
         return list(carried)
     return [default_region] if default_region else []
@@ -914,7 +1329,9 @@ def _claim_powertrain(reader, candidate, clause, model, brand, facts, sentences,
     else:
         noun = None
         end_match = re.search(r"[,.;]", reader.text[candidate.position : clause[1]])
-        scope_end = candidate.position + (end_match.start() if end_match else clause[1] - candidate.position)
+        scope_end = candidate.position + (
+            end_match.start() if end_match else clause[1] - candidate.position
+        )
     cue = _powertrain_near(reader, scope_start, scope_end)
     if cue:
         return cue
@@ -942,7 +1359,9 @@ def _claim_powertrain(reader, candidate, clause, model, brand, facts, sentences,
     return "all"
 
 
-def _claim_period(reader, candidate, clause, fact, facts, sentences) -> tuple[date | None, date | None]:
+def _claim_period(
+    reader, candidate, clause, fact, facts, sentences
+) -> tuple[date | None, date | None]:
     metric = candidate.metric
     baseline_period = candidate.baseline_period
     usable = [
@@ -979,7 +1398,9 @@ def _next_year(day: date) -> date:
         return day.replace(year=day.year + 1, day=28)
 
 
-def _source_context(facts: list[_SentenceFacts], sentences: list[Sentence], sentence: Sentence) -> str | None:
+def _source_context(
+    facts: list[_SentenceFacts], sentences: list[Sentence], sentence: Sentence
+) -> str | None:
     """A credit in the sentence just before, or earlier in the same paragraph."""
     index = sentence.index - 1
     if index < 0:
@@ -996,8 +1417,14 @@ def _source_context(facts: list[_SentenceFacts], sentences: list[Sentence], sent
 def _drop_headline_repeats(claims: list[Claim], sentences: list[Sentence]) -> list[Claim]:
     """A title or dek number repeated in the body is one claim, kept where the body states it."""
     kinds = {sentence.index: sentence.kind for sentence in sentences}
-    body = {(c.metric, c.value, c.unit) for c in claims if kinds.get(c.sentence_index) not in ("title", "dek")}
+    body = {
+        (c.metric, c.value, c.unit)
+        for c in claims
+        if kinds.get(c.sentence_index) not in ("title", "dek")
+    }
     return [
-        c for c in claims
-        if kinds.get(c.sentence_index) not in ("title", "dek") or (c.metric, c.value, c.unit) not in body
+        c
+        for c in claims
+        if kinds.get(c.sentence_index) not in ("title", "dek")
+        or (c.metric, c.value, c.unit) not in body
     ]

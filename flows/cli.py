@@ -38,17 +38,73 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--source", type=str, default=None, help="Folder, file or glob of articles (default: the seed articles).")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Published DuckDB file (default: warehouse/pickup.duckdb).")
-@click.option("--full-refresh", is_flag=True, help="Rebuild the warehouse from scratch instead of loading only new and changed files.")
-@click.option("--batch-size", type=click.IntRange(1, 100_000), default=None, help="Articles per parse batch.")
-@click.option("--workers", type=click.IntRange(0, 64), default=None, help="Parse processes (default: one per core; 0 parses in the flow process).")
-@click.option("--task-runner", type=click.Choice(["thread", "dask"]), default="thread", show_default=True, help="Where parse batches run.")
-@click.option("--dask-address", type=str, default=None, help="Scheduler address of an existing Dask cluster (with --task-runner dask).")
-@click.option("--max-file-mb", type=click.FloatRange(0.001, 10_000), default=20.0, show_default=True, help="Refuse input files larger than this.")
-@click.option("--wait", "lock_wait", type=click.FloatRange(0, 86_400), default=None, help="Seconds to wait for another run holding the warehouse.")
+@click.option(
+    "--source",
+    type=str,
+    default=None,
+    help="Folder, file or glob of articles (default: the seed articles).",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Published DuckDB file (default: warehouse/pickup.duckdb).",
+)
+@click.option(
+    "--full-refresh",
+    is_flag=True,
+    help="Rebuild the warehouse from scratch instead of loading only new and changed files.",
+)
+@click.option(
+    "--batch-size", type=click.IntRange(1, 100_000), default=None, help="Articles per parse batch."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 64),
+    default=None,
+    help="Parse processes (default: one per core; 0 parses in the flow process).",
+)
+@click.option(
+    "--task-runner",
+    type=click.Choice(["thread", "dask"]),
+    default="thread",
+    show_default=True,
+    help="Where parse batches run.",
+)
+@click.option(
+    "--dask-address",
+    type=str,
+    default=None,
+    help="Scheduler address of an existing Dask cluster (with --task-runner dask).",
+)
+@click.option(
+    "--max-file-mb",
+    type=click.FloatRange(0.001, 10_000),
+    default=20.0,
+    show_default=True,
+    help="Refuse input files larger than this.",
+)
+@click.option(
+    "--wait",
+    "lock_wait",
+    type=click.FloatRange(0, 86_400),
+    default=None,
+    help="Seconds to wait for another run holding the warehouse.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(source, db_path, full_refresh, batch_size, workers, task_runner, dask_address, max_file_mb, lock_wait, quiet) -> None:
+def run(
+    source,
+    db_path,
+    full_refresh,
+    batch_size,
+    workers,
+    task_runner,
+    dask_address,
+    max_file_mb,
+    lock_wait,
+    quiet,
+) -> None:
     """Run the flow once: load articles into the warehouse and publish it."""
     from flows.runner import run_once
 
@@ -69,18 +125,35 @@ def run(source, db_path, full_refresh, batch_size, workers, task_runner, dask_ad
 
 @main.command()
 @click.option("--cron", type=str, default=None, help="Cron schedule, e.g. '0 6 * * *'.")
-@click.option("--timezone", type=str, default="UTC", show_default=True, help="Time zone of the cron schedule.")
-@click.option("--interval", type=click.FloatRange(1, None), default=None, help="Run every N seconds instead of a cron schedule.")
+@click.option(
+    "--timezone", type=str, default="UTC", show_default=True, help="Time zone of the cron schedule."
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(1, None),
+    default=None,
+    help="Run every N seconds instead of a cron schedule.",
+)
 @click.option("--source", type=str, default=None, help="Folder, file or glob of articles.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Published DuckDB file.")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Published DuckDB file.",
+)
 @click.option("--full-refresh", is_flag=True, help="Rebuild from scratch on every scheduled run.")
-@click.option("--name", type=str, default="pickup-etl-scheduled", show_default=True, help="Deployment name.")
+@click.option(
+    "--name", type=str, default="pickup-etl-scheduled", show_default=True, help="Deployment name."
+)
 def serve(cron, timezone, interval, source, db_path, full_refresh, name) -> None:
     """Serve the flow as a Prefect deployment with a schedule."""
     if cron and interval:
         raise UserError("give either --cron or --interval, not both")
     if not cron and not interval:
-        raise UserError("give a schedule: --cron '0 6 * * *' (with --timezone) or --interval SECONDS")
+        raise UserError(
+            "give a schedule: --cron '0 6 * * *' (with --timezone) or --interval SECONDS"
+        )
     from flows.runner import serve_flow
 
     serve_flow(
@@ -97,7 +170,9 @@ def serve(cron, timezone, interval, source, db_path, full_refresh, name) -> None
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--entities", is_flag=True, help="Print entity mentions instead of claims.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True
+)
 def extract(files, entities, fmt) -> None:
     """Print the claims (or entity mentions) of article files, without touching the warehouse."""
     from flows.reference import load_reference
@@ -108,7 +183,9 @@ def extract(files, entities, fmt) -> None:
     failed = 0
     for path in files:
         if not path.is_file():
-            raise UserError(f"{path} is not a file: pass article files (.txt .md .html .json .jsonl)")
+            raise UserError(
+                f"{path} is not a file: pass article files (.txt .md .html .json .jsonl)"
+            )
         records, problems, _ = read_file(path.parent, path.name, {}, max_bytes=1 << 30)
         for problem in problems:
             failed += 1
@@ -117,7 +194,13 @@ def extract(files, entities, fmt) -> None:
         for parsed in parse_records(records, reference):
             if entities:
                 rows += [
-                    {"article": parsed.raw.article, "type": m.type, "name": m.name, "start": m.start, "end": m.end}
+                    {
+                        "article": parsed.raw.article,
+                        "type": m.type,
+                        "name": m.name,
+                        "start": m.start,
+                        "end": m.end,
+                    }
                     for m in parsed.mentions
                 ]
             else:
@@ -128,9 +211,23 @@ def extract(files, entities, fmt) -> None:
 
 
 @main.command(name="eval")
-@click.option("--gold", "gold_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of gold answers (default: tests/fixtures/gold).")
-@click.option("--articles", "articles_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of the articles the gold answers are about (default: the seeds).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--gold",
+    "gold_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of gold answers (default: tests/fixtures/gold).",
+)
+@click.option(
+    "--articles",
+    "articles_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of the articles the gold answers are about (default: the seeds).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 @click.option("--details", is_flag=True, help="List missed, extra and wrong claims and entities.")
 def evaluate(gold_dir, articles_dir, fmt, details) -> None:
     """Score extraction against gold answers: claim P/R/F1, strict F1, attributes, entities."""
@@ -147,16 +244,40 @@ def evaluate(gold_dir, articles_dir, fmt, details) -> None:
     except (ValueError, FileNotFoundError) as error:
         raise UserError(str(error)) from None
     if fmt == "json":
-        click.echo(json.dumps(report if details else {k: v for k, v in report.items() if k != "details"}, indent=2, default=str))
+        click.echo(
+            json.dumps(
+                report if details else {k: v for k, v in report.items() if k != "details"},
+                indent=2,
+                default=str,
+            )
+        )
     else:
         click.echo(render_table(report, details))
 
 
 @main.command()
 @click.argument("sql")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Published DuckDB file.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table", show_default=True)
-@click.option("--max-rows", type=click.IntRange(1, None), default=200, show_default=True, help="Rows printed in table format.")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Published DuckDB file.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "jsonl"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(1, None),
+    default=200,
+    show_default=True,
+    help="Rows printed in table format.",
+)
 def query(sql, db_path, fmt, max_rows) -> None:
     """Run read-only SQL against the published warehouse and print the result."""
     import duckdb
@@ -180,7 +301,9 @@ def query(sql, db_path, fmt, max_rows) -> None:
     if fmt == "table":
         _print_table(columns, rows[:max_rows])
         if len(rows) > max_rows:
-            click.echo(f"({len(rows)} rows, {max_rows} shown; use --max-rows or --format csv)", err=True)
+            click.echo(
+                f"({len(rows)} rows, {max_rows} shown; use --max-rows or --format csv)", err=True
+            )
     elif fmt == "csv":
         import csv
 
@@ -193,8 +316,20 @@ def query(sql, db_path, fmt, max_rows) -> None:
 
 
 @main.command()
-@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write one Parquet file per table and view.")
-@click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Published DuckDB file.")
+@click.option(
+    "--parquet",
+    "parquet_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write one Parquet file per table and view.",
+)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Published DuckDB file.",
+)
 def export(parquet_dir, db_path) -> None:
     """Write every table and view of the published warehouse as Parquet."""
     from flows.warehouse import export_parquet

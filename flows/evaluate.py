@@ -40,7 +40,9 @@ class Gold:
 
     @property
     def articles(self) -> list[str]:
-        names = {claim["article"] for claim in self.claims} | set(self.entities) | set(self.documents)
+        names = (
+            {claim["article"] for claim in self.claims} | set(self.entities) | set(self.documents)
+        )
         return sorted(names)
 
 
@@ -55,7 +57,9 @@ def load_gold(directory: Path) -> Gold:
                 try:
                     claims.append(json.loads(line))
                 except json.JSONDecodeError as error:
-                    raise ValueError(f"{path}: line {number} is not valid JSON ({error.msg})") from error
+                    raise ValueError(
+                        f"{path}: line {number} is not valid JSON ({error.msg})"
+                    ) from error
     for path in sorted(directory.glob("*entities*.json")):
         entities.update(json.loads(path.read_text(encoding="utf-8")))
     for path in sorted(directory.glob("*documents*.json")):
@@ -120,7 +124,9 @@ def match_claims(gold: list[dict], predicted: list[dict]) -> list[tuple[int, int
     """One-to-one matching of maximum size, preferring pairs that agree on more attributes."""
     edges: dict[int, list[int]] = defaultdict(list)
     for g_index, g in enumerate(gold):
-        options = [(p_index, _score_pair(g, p)) for p_index, p in enumerate(predicted) if _matches(g, p)]
+        options = [
+            (p_index, _score_pair(g, p)) for p_index, p in enumerate(predicted) if _matches(g, p)
+        ]
         options.sort(key=lambda option: -option[1])
         edges[g_index] = [p_index for p_index, _ in options]
     owner: dict[int, int] = {}
@@ -174,7 +180,9 @@ class ClaimScore:
         return precision, recall, f1
 
     def summary(self) -> dict:
-        precision, recall, f1 = self._f1(self.true_positive, self.false_positive, self.false_negative)
+        precision, recall, f1 = self._f1(
+            self.true_positive, self.false_positive, self.false_negative
+        )
         strict_fp = self.false_positive + (self.true_positive - self.strict_true_positive)
         strict_fn = self.false_negative + (self.true_positive - self.strict_true_positive)
         _, _, strict_f1 = self._f1(self.strict_true_positive, strict_fp, strict_fn)
@@ -252,7 +260,9 @@ class EntityScore:
     def summary(self) -> dict:
         return {
             "recall": round(self.found_required / self.required, 4) if self.required else 1.0,
-            "precision": round(self.predicted_listed / self.predicted, 4) if self.predicted else 1.0,
+            "precision": round(self.predicted_listed / self.predicted, 4)
+            if self.predicted
+            else 1.0,
             "required": self.required,
             "predicted": self.predicted,
             "never_extracted": self.never,
@@ -274,16 +284,22 @@ def score_entities(gold: dict, predicted: dict[str, set[str]]) -> EntityScore:
         score.predicted_listed += len(listed)
         score.never += len(found.keys() & never)
         score.missing += [f"{entity_type}:{required[k]}" for k in required.keys() - found.keys()]
-        score.unexpected += [f"{entity_type}:{found[k]}" for k in found.keys() - required.keys() - optional]
+        score.unexpected += [
+            f"{entity_type}:{found[k]}" for k in found.keys() - required.keys() - optional
+        ]
     return score
 
 
-def score_documents(gold: dict, title: str | None, publisher: str | None, cleaned_text: str) -> dict:
+def score_documents(
+    gold: dict, title: str | None, publisher: str | None, cleaned_text: str
+) -> dict:
     """Title, publisher and boilerplate checks of one cleaned article."""
     folded = fold(cleaned_text)
     return {
         "title": normalise_name(gold.get("title")) == normalise_name(title),
         "publisher": normalise_name(gold.get("publisher")) == normalise_name(publisher),
         "boilerplate_left": [line for line in gold.get("boilerplate", []) if fold(line) in folded],
-        "must_keep_missing": [line for line in gold.get("must_keep", []) if fold(line) not in folded],
+        "must_keep_missing": [
+            line for line in gold.get("must_keep", []) if fold(line) not in folded
+        ],
     }

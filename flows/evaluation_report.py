@@ -25,7 +25,9 @@ from flows.stages import parse_records, read_file, read_manifest
 def evaluate_folder(gold_dir: Path, articles_dir: Path) -> dict:
     gold = load_gold(gold_dir)
     if not gold.articles:
-        raise ValueError(f"no gold answers in {gold_dir}: expected *claims*.jsonl and *entities*.json files")
+        raise ValueError(
+            f"no gold answers in {gold_dir}: expected *claims*.jsonl and *entities*.json files"
+        )
     reference = load_reference()
     manifest = read_manifest(articles_dir)
     gold_claims = defaultdict(list)
@@ -38,7 +40,9 @@ def evaluate_folder(gold_dir: Path, articles_dir: Path) -> dict:
     files = sorted({article.split("#")[0] for article in gold.articles})
     for rel in files:
         if not (articles_dir / rel).is_file():
-            raise FileNotFoundError(f"gold names {rel} but {articles_dir / rel} does not exist: pass --articles with the folder it is in")
+            raise FileNotFoundError(
+                f"gold names {rel} but {articles_dir / rel} does not exist: pass --articles with the folder it is in"
+            )
         records, _problems, _ = read_file(articles_dir, rel, manifest, max_bytes=1 << 30)
         for parsed in parse_records(records, reference):
             article = parsed.raw.article
@@ -46,23 +50,42 @@ def evaluate_folder(gold_dir: Path, articles_dir: Path) -> dict:
             for mention in parsed.mentions:
                 predicted_entities[article][mention.type].add(mention.name)
             if article in gold.documents:
-                documents[article] = score_documents(gold.documents[article], parsed.clean.title, parsed.publisher, parsed.clean.text)
+                documents[article] = score_documents(
+                    gold.documents[article], parsed.clean.title, parsed.publisher, parsed.clean.text
+                )
 
     overall_claims, overall_entities = ClaimScore(), EntityScore()
     per_article: dict[str, dict] = {}
     details: dict[str, dict] = {}
     for article in gold.articles:
         claims = score_claims(gold_claims.get(article, []), predicted_claims.get(article, []))
-        entities = score_entities(gold.entities.get(article, {}), predicted_entities.get(article, {}))
+        entities = score_entities(
+            gold.entities.get(article, {}), predicted_entities.get(article, {})
+        )
         overall_claims.add(claims)
         if article in gold.entities:
             overall_entities.add(entities)
-        per_article[article] = {**claims.summary(), "entities": entities.summary(), "documents": documents.get(article)}
+        per_article[article] = {
+            **claims.summary(),
+            "entities": entities.summary(),
+            "documents": documents.get(article),
+        }
         details[article] = {
-            "missed_claims": [{k: c.get(k) for k in ("id", "quote", "metric", "value")} for c in claims.misses],
-            "extra_claims": [{k: c.get(k) for k in ("metric", "value", "unit", "sentence")} for c in claims.extras],
+            "missed_claims": [
+                {k: c.get(k) for k in ("id", "quote", "metric", "value")} for c in claims.misses
+            ],
+            "extra_claims": [
+                {k: c.get(k) for k in ("metric", "value", "unit", "sentence")}
+                for c in claims.extras
+            ],
             "wrong_attributes": [
-                {"id": w["gold"].get("id"), "attributes": {a: {"gold": _attr(w["gold"], a), "predicted": _attr(w["predicted"], a)} for a in w["attributes"]}}
+                {
+                    "id": w["gold"].get("id"),
+                    "attributes": {
+                        a: {"gold": _attr(w["gold"], a), "predicted": _attr(w["predicted"], a)}
+                        for a in w["attributes"]
+                    },
+                }
                 for w in claims.wrong
             ],
             "missing_entities": entities.missing,

@@ -94,7 +94,15 @@ def plan_run(root: Path, files: pl.DataFrame, working: WorkingDatabase, version:
             statuses[path] = "changed"
         else:
             statuses[path] = "unchanged"
-            outcomes.append({**_outcome(row), "status": "unchanged" if before.status != "quarantined" else "quarantined", "reason": None if before.status != "quarantined" else "unchanged since it was quarantined"})
+            outcomes.append(
+                {
+                    **_outcome(row),
+                    "status": "unchanged" if before.status != "quarantined" else "quarantined",
+                    "reason": None
+                    if before.status != "quarantined"
+                    else "unchanged since it was quarantined",
+                }
+            )
             continue
         to_parse.append(path)
     seen = set(files["path"].to_list())
@@ -103,9 +111,14 @@ def plan_run(root: Path, files: pl.DataFrame, working: WorkingDatabase, version:
             statuses[path] = "gone"
             outcomes.append(
                 {
-                    "path": path, "content_hash": None, "size_bytes": None, "mtime_ns": None, "status": "missing",
+                    "path": path,
+                    "content_hash": None,
+                    "size_bytes": None,
+                    "mtime_ns": None,
+                    "status": "missing",
                     "reason": "no longer in the source; its facts are kept (run --full-refresh to drop them)",
-                    "article_count": None, "extractor_version": None,
+                    "article_count": None,
+                    "extractor_version": None,
                 }
             )
     return Plan(root, files, to_parse, statuses, outcomes)
@@ -165,8 +178,12 @@ def _file_outcomes(plan: Plan, paths: list[str], frames: Frames, version: str) -
     problems: dict[str, list[str]] = defaultdict(list)
     for row in frames.problems.iter_rows(named=True):
         problems[row["path"]].append(row["reason"])
-    articles = frames.articles.group_by("file_path").agg(pl.len().alias("n"), pl.col("content_hash").first())
-    loaded = {row["file_path"]: (row["n"], row["content_hash"]) for row in articles.iter_rows(named=True)}
+    articles = frames.articles.group_by("file_path").agg(
+        pl.len().alias("n"), pl.col("content_hash").first()
+    )
+    loaded = {
+        row["file_path"]: (row["n"], row["content_hash"]) for row in articles.iter_rows(named=True)
+    }
     by_path = {row["path"]: row for row in plan.files.iter_rows(named=True)}
     outcomes = []
     for path in paths:
@@ -174,11 +191,20 @@ def _file_outcomes(plan: Plan, paths: list[str], frames: Frames, version: str) -
         count, content_hash = loaded.get(path, (0, None))
         reasons = problems.get(path, [])
         if count:
-            row.update(status="loaded", article_count=count, content_hash=content_hash or row["content_hash"], extractor_version=version)
+            row.update(
+                status="loaded",
+                article_count=count,
+                content_hash=content_hash or row["content_hash"],
+                extractor_version=version,
+            )
             if reasons:
                 row["reason"] = f"{len(reasons)} record(s) skipped: " + "; ".join(reasons[:3])
         else:
-            row.update(status="quarantined", article_count=0, reason="; ".join(reasons[:3]) or "no article survived validation (see quarantine)")
+            row.update(
+                status="quarantined",
+                article_count=0,
+                reason="; ".join(reasons[:3]) or "no article survived validation (see quarantine)",
+            )
         outcomes.append(row)
     return outcomes
 
@@ -190,7 +216,9 @@ def _problem_quarantine(frames: Frames) -> pl.DataFrame:
             "expectation": "readable_article",
             "column_name": None,
             "value": None if row["record_index"] is None else str(row["record_index"]),
-            "article": row["path"] if row["record_index"] is None else f"{row['path']}#{row['record_index']}",
+            "article": row["path"]
+            if row["record_index"] is None
+            else f"{row['path']}#{row['record_index']}",
             "row_json": None,
             "reason": row["reason"],
         }
@@ -198,7 +226,11 @@ def _problem_quarantine(frames: Frames) -> pl.DataFrame:
     ]
     from flows.validate import QUARANTINE_SCHEMA
 
-    return pl.DataFrame(rows, schema=QUARANTINE_SCHEMA, orient="row") if rows else pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    return (
+        pl.DataFrame(rows, schema=QUARANTINE_SCHEMA, orient="row")
+        if rows
+        else pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    )
 
 
 @flow(name="pickup-etl", flow_run_name=_run_name, log_prints=False)
@@ -225,10 +257,20 @@ def pickup_etl(
     working = open_working_database(db, full_refresh)
     try:
         plan = plan_run(root, files, working, version)
-        counts = defaultdict(int, {status: list(plan.statuses.values()).count(status) for status in ("new", "changed", "unchanged", "gone", "quarantined")})
+        counts = defaultdict(
+            int,
+            {
+                status: list(plan.statuses.values()).count(status)
+                for status in ("new", "changed", "unchanged", "gone", "quarantined")
+            },
+        )
         logger.info(
             "plan: %d new, %d changed, %d unchanged, %d gone, %d unreadable",
-            counts["new"], counts["changed"], counts["unchanged"], counts["gone"], counts["quarantined"],
+            counts["new"],
+            counts["changed"],
+            counts["unchanged"],
+            counts["gone"],
+            counts["quarantined"],
         )
         load_id = working.next_load_id()
         validator = Validator(reference)
@@ -237,7 +279,10 @@ def pickup_etl(
         quarantine_parts: list[pl.DataFrame] = []
         suite_totals: dict[str, dict] = {}
         batches = _batches(plan.to_parse, batch_size)
-        futures = [parse_batch_task.submit(root, batch, version, int(max_file_mb * 1e6)) for batch in batches]
+        futures = [
+            parse_batch_task.submit(root, batch, version, int(max_file_mb * 1e6))
+            for batch in batches
+        ]
         outcomes = list(plan.outcomes)
         for number, (batch, future) in enumerate(zip(batches, futures, strict=True), start=1):
             frames = future.result()
@@ -256,7 +301,11 @@ def pickup_etl(
             quarantine_parts += [_problem_quarantine(frames), validated.quarantine]
             logger.info(
                 "batch %d/%d: %d files, %d articles, %d claims loaded, %d rows quarantined",
-                number, len(batches), len(batch), validated.frames.articles.height, validated.frames.claims.height,
+                number,
+                len(batches),
+                len(batch),
+                validated.frames.articles.height,
+                validated.frames.claims.height,
                 validated.quarantine.height,
             )
             for name, value in validated.frames.counts().items():
@@ -264,8 +313,14 @@ def pickup_etl(
                 suite_totals["_loaded"][name] += value
 
         finalize_started = now_utc()
-        quarantine = pl.concat(quarantine_parts) if quarantine_parts else _problem_quarantine(Frames.empty())
-        outcome_frame = pl.DataFrame(outcomes, schema=OUTCOME_SCHEMA, orient="row") if outcomes else pl.DataFrame(schema=OUTCOME_SCHEMA)
+        quarantine = (
+            pl.concat(quarantine_parts) if quarantine_parts else _problem_quarantine(Frames.empty())
+        )
+        outcome_frame = (
+            pl.DataFrame(outcomes, schema=OUTCOME_SCHEMA, orient="row")
+            if outcomes
+            else pl.DataFrame(schema=OUTCOME_SCHEMA)
+        )
         loaded_counts = suite_totals.pop("_loaded", {})
         files_quarantined = outcome_frame.filter(pl.col("status") == "quarantined").height
         summary = {
@@ -310,10 +365,22 @@ def pickup_etl(
                 "source": source,
                 "full_refresh": full_refresh,
                 "extractor_version": version,
-                **{key: summary[key] for key in (
-                    "files_seen", "files_new", "files_changed", "files_unchanged", "files_missing", "files_quarantined",
-                    "articles_loaded", "sentences_loaded", "mentions_loaded", "claims_loaded", "rows_quarantined",
-                )},
+                **{
+                    key: summary[key]
+                    for key in (
+                        "files_seen",
+                        "files_new",
+                        "files_changed",
+                        "files_unchanged",
+                        "files_missing",
+                        "files_quarantined",
+                        "articles_loaded",
+                        "sentences_loaded",
+                        "mentions_loaded",
+                        "claims_loaded",
+                        "rows_quarantined",
+                    )
+                },
                 "validation": suite_totals,
                 "stage_seconds": summary["stage_seconds"],
                 "message": summary["message"],
@@ -336,7 +403,15 @@ def pickup_etl(
 
 def _add_suite_totals(totals: dict, summary: dict[str, dict]) -> None:
     for name, result in summary.items():
-        total = totals.setdefault(name, {"rows_checked": 0, "rows_quarantined": 0, "expectations": result["expectations"], "failed_expectations": []})
+        total = totals.setdefault(
+            name,
+            {
+                "rows_checked": 0,
+                "rows_quarantined": 0,
+                "expectations": result["expectations"],
+                "failed_expectations": [],
+            },
+        )
         total["rows_checked"] += result["rows_checked"]
         total["rows_quarantined"] += result["rows_quarantined"]
         for label in result["failed_expectations"]:

@@ -27,9 +27,35 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 _BLOCK_TAGS = {
-    "p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4", "h5", "h6",
-    "li", "ul", "ol", "blockquote", "pre", "table", "tr", "td", "th", "dt", "dd", "br", "hr",
-    "figure", "address", "details", "summary",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "dt",
+    "dd",
+    "br",
+    "hr",
+    "figure",
+    "address",
+    "details",
+    "summary",
 }
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 
@@ -48,7 +74,11 @@ def _meta(tree: LexborHTMLParser, *selectors: str) -> str | None:
         node = tree.css_first(selector)
         if node is None:
             continue
-        value = node.attributes.get("content") or node.attributes.get("datetime") or node.attributes.get("href")
+        value = (
+            node.attributes.get("content")
+            or node.attributes.get("datetime")
+            or node.attributes.get("href")
+        )
         if value is None and node.tag != "meta":
             value = node.text(deep=True)
         if value and value.strip():
@@ -67,7 +97,9 @@ def _json_ld(tree: LexborHTMLParser) -> dict:
             if isinstance(candidate, dict) and "@graph" in candidate:
                 candidates.extend(item for item in candidate["@graph"] if isinstance(item, dict))
                 continue
-            if isinstance(candidate, dict) and (candidate.get("datePublished") or candidate.get("headline")):
+            if isinstance(candidate, dict) and (
+                candidate.get("datePublished") or candidate.get("headline")
+            ):
                 return candidate
     return {}
 
@@ -85,7 +117,12 @@ def html_to_article(markup: str) -> ParsedHtml:
         or (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
         or _meta(tree, "h1", "title"),
         url=_meta(tree, 'link[rel="canonical"]', 'meta[property="og:url"]'),
-        publisher=_meta(tree, 'meta[property="og:site_name"]', 'meta[name="publisher"]', 'meta[name="application-name"]')
+        publisher=_meta(
+            tree,
+            'meta[property="og:site_name"]',
+            'meta[name="publisher"]',
+            'meta[name="application-name"]',
+        )
         or (publisher if isinstance(publisher, str) else None),
         published=_meta(
             tree,
@@ -106,7 +143,12 @@ def html_to_article(markup: str) -> ParsedHtml:
         marker = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
         if node.tag not in ("html", "body", "article", "main") and _FURNITURE.search(marker):
             node.decompose()
-    root = tree.css_first("article") or tree.css_first("main") or tree.css_first('[role="main"]') or tree.body
+    root = (
+        tree.css_first("article")
+        or tree.css_first("main")
+        or tree.css_first('[role="main"]')
+        or tree.body
+    )
     if root is None:
         return parsed
     parsed.text = _block_text(root)

@@ -16,23 +16,76 @@ from functools import cache
 from flows.reference import Reference
 
 WORD_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "half a": 0.5, "a quarter of a": 0.25,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "half a": 0.5,
+    "a quarter of a": 0.25,
 }
 ORDINAL_WORDS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-    "nineteenth": 19, "twentieth": 20,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
 }
 SCALES = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "lakh": 1e5, "lakhs": 1e5,
-    "crore": 1e7, "crores": 1e7,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "lakh": 1e5,
+    "lakhs": 1e5,
+    "crore": 1e7,
+    "crores": 1e7,
 }
 MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -82,7 +135,11 @@ def _patterns(reference: Reference) -> _Patterns:
         r"(?![A-Za-z0-9]|\.\d|,\d{3})",
         re.IGNORECASE,
     )
-    return _Patterns(number, {k.lower(): v for k, v in prefixes.items()}, {k.lower(): v for k, v in suffixes.items()})
+    return _Patterns(
+        number,
+        {k.lower(): v for k, v in prefixes.items()},
+        {k.lower(): v for k, v in suffixes.items()},
+    )
 
 
 _WORD_NUMBER = re.compile(
@@ -122,7 +179,11 @@ def find_numbers(text: str, start: int, end: int, reference: Reference) -> list[
         scale = 1.0
         for word in match.group("scale").lower().split():
             scale *= {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9}[word]
-        found.append(NumberMatch(start + match.start(), start + match.end(), base * scale, "count", match.group()))
+        found.append(
+            NumberMatch(
+                start + match.start(), start + match.end(), base * scale, "count", match.group()
+            )
+        )
     for match in _ORDINAL.finditer(span):
         if any(a < match.end() and match.start() < b for a, b in taken):
             continue
@@ -133,7 +194,9 @@ def find_numbers(text: str, start: int, end: int, reference: Reference) -> list[
         else:
             raw = match.group("no")
             value = int(raw) if raw.isdigit() else WORD_NUMBERS[raw.lower()]
-        found.append(NumberMatch(start + match.start(), start + match.end(), value, "ordinal", match.group()))
+        found.append(
+            NumberMatch(start + match.start(), start + match.end(), value, "ordinal", match.group())
+        )
     found.sort(key=lambda n: n.start)
     return _merge_ranges(found, text)
 
@@ -167,10 +230,18 @@ def _classify(match: re.Match[str], span: str, offset: int, patterns: _Patterns)
         and "." not in raw
         and not scale
         and 1900 <= value <= 2100
-        and not re.match(r"^\s?(units|vehicles|pickups|utes|trucks|registrations|sales|orders)\b", after, re.IGNORECASE)
+        and not re.match(
+            r"^\s?(units|vehicles|pickups|utes|trucks|registrations|sales|orders)\b",
+            after,
+            re.IGNORECASE,
+        )
     ):
         kind = "year"
-    elif value <= 31 and "." not in raw and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after)):
+    elif (
+        value <= 31
+        and "." not in raw
+        and (_MONTH_BEFORE.search(before) or _MONTH_AFTER.match(after))
+    ):
         kind = "date"
     else:
         kind = "count"
@@ -197,8 +268,13 @@ def _merge_ranges(found: list[NumberMatch], text: str) -> list[NumberMatch]:
             and number.value > previous.value
         ):
             merged[-1] = NumberMatch(
-                previous.start, number.end, previous.value, number.kind,
-                text[previous.start : number.end], previous.currency or number.currency, number.value,
+                previous.start,
+                number.end,
+                previous.value,
+                number.kind,
+                text[previous.start : number.end],
+                previous.currency or number.currency,
+                number.value,
             )
             continue
         merged.append(number)

@@ -79,7 +79,9 @@ def _publisher(raw: RawArticle, clean: CleanArticle, gazetteer: Gazetteer) -> st
     return None
 
 
-def _publication(raw: RawArticle, clean: CleanArticle) -> tuple[date | None, str | None, str | None]:
+def _publication(
+    raw: RawArticle, clean: CleanArticle
+) -> tuple[date | None, str | None, str | None]:
     declared = parse_date(raw.published)
     if declared:
         return declared, "day", raw.metadata_source or "declared"

@@ -17,16 +17,57 @@ from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
 MONTH_NUMBERS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4,
-    "apr": 4, "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
 }
 COUNT_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty-four": 24,
 }
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+}
 
 _MONTH = r"(?P<{name}>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 _YEAR = r"(?P<{name}>(?:19|20)\d\d)"
@@ -88,8 +129,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month_range",
         re.compile(
-            r"\b(?:from\s+|between\s+)?" + _m("m1") + r"(?:\s+" + _y("y1") + r")?\s*(?:to|through|thru|until|and|-|–)\s*"
-            + _m("m2") + r"(?:,?\s+" + _y("y2") + r")?",
+            r"\b(?:from\s+|between\s+)?"
+            + _m("m1")
+            + r"(?:\s+"
+            + _y("y1")
+            + r")?\s*(?:to|through|thru|until|and|-|–)\s*"
+            + _m("m2")
+            + r"(?:,?\s+"
+            + _y("y2")
+            + r")?",
             re.IGNORECASE,
         ),
     ),
@@ -97,14 +145,21 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "rolling_months",
         re.compile(
             r"\b(?:in\s+)?(?:the\s+)?(?:(?P<n>\d{1,2}|twelve|six|three|eighteen)\s+months|year)\s+(?:to|ending|ended)\s+(?:the\s+end\s+of\s+)?"
-            + _m("m") + r"(?:\s+" + _y("y") + r")?",
+            + _m("m")
+            + r"(?:\s+"
+            + _y("y")
+            + r")?",
             re.IGNORECASE,
         ),
     ),
     (
         "first_months",
         re.compile(
-            r"\b(?:the\s+)?first\s+" + _c("n") + r"\s+months(?:\s+of)?(?:\s+(?:the\s+year|" + _y("y") + r"|(?P<rel>this|last)\s+year))?",
+            r"\b(?:the\s+)?first\s+"
+            + _c("n")
+            + r"\s+months(?:\s+of)?(?:\s+(?:the\s+year|"
+            + _y("y")
+            + r"|(?P<rel>this|last)\s+year))?",
             re.IGNORECASE,
         ),
     ),
@@ -112,7 +167,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "year_to_month",
         re.compile(
             r"\b(?P<kw>through|thru|by|until|up\s+to|as\s+of|to\s+the\s+end\s+of|year[- ]to[- ]date\s+(?:through|to|in)|ytd\s+(?:through|to))\s+(?:the\s+end\s+of\s+)?"
-            + _m("m") + r"(?:\s+" + _y("y") + r")?(?!\s+\d)",
+            + _m("m")
+            + r"(?:\s+"
+            + _y("y")
+            + r")?(?!\s+\d)",
             re.IGNORECASE,
         ),
     ),
@@ -120,18 +178,24 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "quarter",
         re.compile(
             r"\b(?:(?P<fiscal>fiscal|financial)\s+)?(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
-            r"(?:\s+(?:of\s+)?(?:(?:FY|fiscal\s+)?(?:" + _y("y") + r"|'(?P<yy>\d\d))|(?P<rel>this|last)\s+year))?",
+            r"(?:\s+(?:of\s+)?(?:(?:FY|fiscal\s+)?(?:"
+            + _y("y")
+            + r"|'(?P<yy>\d\d))|(?P<rel>this|last)\s+year))?",
             re.IGNORECASE,
         ),
     ),
     (
         "named_quarter",
-        re.compile(r"\bthe\s+" + _m("m") + r"\s+quarter(?:\s+(?:of\s+)?" + _y("y") + r")?", re.IGNORECASE),
+        re.compile(
+            r"\bthe\s+" + _m("m") + r"\s+quarter(?:\s+(?:of\s+)?" + _y("y") + r")?", re.IGNORECASE
+        ),
     ),
     (
         "half",
         re.compile(
-            r"\b(?:H(?P<h>[12])|(?P<hw>first|second)\s+half)(?:\s+(?:of\s+)?(?:the\s+year\s+)?(?:" + _y("y") + r"|(?P<rel>this|last)\s+year))?",
+            r"\b(?:H(?P<h>[12])|(?P<hw>first|second)\s+half)(?:\s+(?:of\s+)?(?:the\s+year\s+)?(?:"
+            + _y("y")
+            + r"|(?P<rel>this|last)\s+year))?",
             re.IGNORECASE,
         ),
     ),
@@ -154,33 +218,64 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "day",
-        re.compile(r"\b" + _m("m") + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+" + _y("y") + r")?(?!\d)", re.IGNORECASE),
+        re.compile(
+            r"\b" + _m("m") + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+" + _y("y") + r")?(?!\d)",
+            re.IGNORECASE,
+        ),
     ),
     (
         "month",
-        re.compile(r"\b" + _m("m") + r"(?:'s)?(?:,?\s+" + _y("y") + r")?\b(?!\s*\d{1,2}\b)", re.IGNORECASE),
+        re.compile(
+            r"\b" + _m("m") + r"(?:'s)?(?:,?\s+" + _y("y") + r")?\b(?!\s*\d{1,2}\b)", re.IGNORECASE
+        ),
     ),
     (
         "year",
         re.compile(
             r"\b(?P<prep>in|during|for|of|throughout|across|over|calendar|by|until|before|since|from|through|in\s+calendar|CY)?\s*(?:the\s+)?(?:calendar\s+year\s+|year\s+)?"
-            + _y("y") + r"(?P<after>\s+(?:sales|registrations|deliveries|exports|volumes?|figures|total|results|production|calendar\s+year))?\b(?![-/]\d)",
+            + _y("y")
+            + r"(?P<after>\s+(?:sales|registrations|deliveries|exports|volumes?|figures|total|results|production|calendar\s+year))?\b(?![-/]\d)",
             re.IGNORECASE,
         ),
     ),
 ]
 
 # Groups that hold the date itself (not the preposition that introduces it).
-_CORE_GROUPS = {"m", "m1", "y", "n", "q", "qw", "h", "hw", "fy", "fy2", "fy3", "fy4", "what", "ytd", "ago", "d"}
+_CORE_GROUPS = {
+    "m",
+    "m1",
+    "y",
+    "n",
+    "q",
+    "qw",
+    "h",
+    "hw",
+    "fy",
+    "fy2",
+    "fy3",
+    "fy4",
+    "what",
+    "ytd",
+    "ago",
+    "d",
+}
 _COMPARISON_BEFORE = re.compile(
     r"(?:compared\s+(?:with|to)|from|versus|vs\.?|than|against|over|on|relative\s+to|up\s+from|down\s+from|same\s+(?:period|month|quarter|time)\s+(?:in|of|last)?)\s+(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:in|of|a)?\s*)?$",
     re.IGNORECASE,
 )
-_SAME_PERIOD = re.compile(r"(?:same\s+(?:period|month|quarter|time)\s+(?:in|of|a|last)?\s*|year[- ]earlier\s+)$", re.IGNORECASE)
-_FUTURE_BEFORE = re.compile(r"(?:planned\s+for|scheduled\s+for|due\s+in|due|launch\s+in|arrive\s+in|starting\s+in|in\s+time\s+for|ahead\s+of)\s+(?:the\s+end\s+of\s+)?$", re.IGNORECASE)
+_SAME_PERIOD = re.compile(
+    r"(?:same\s+(?:period|month|quarter|time)\s+(?:in|of|a|last)?\s*|year[- ]earlier\s+)$",
+    re.IGNORECASE,
+)
+_FUTURE_BEFORE = re.compile(
+    r"(?:planned\s+for|scheduled\s+for|due\s+in|due|launch\s+in|arrive\s+in|starting\s+in|in\s+time\s+for|ahead\s+of)\s+(?:the\s+end\s+of\s+)?$",
+    re.IGNORECASE,
+)
 
 
-def _resolve(kind: str, match: re.Match[str], published: date | None, fiscal_start: int) -> tuple[date | None, date | None, bool]:
+def _resolve(
+    kind: str, match: re.Match[str], published: date | None, fiscal_start: int
+) -> tuple[date | None, date | None, bool]:
     """Dates covered by one match, and whether the year was written out."""
     g = match.groupdict()
     if kind == "month_range":
@@ -255,7 +350,11 @@ def _resolve(kind: str, match: re.Match[str], published: date | None, fiscal_sta
             end_year = int(raw) if len(raw) == 4 else 2000 + int(raw)
         if fiscal_start == 1:
             return date(end_year, 1, 1), date(end_year, 12, 31), True
-        return date(end_year - 1, fiscal_start, 1), month_end(*_shift_month(end_year - 1, fiscal_start, 11)), True
+        return (
+            date(end_year - 1, fiscal_start, 1),
+            month_end(*_shift_month(end_year - 1, fiscal_start, 11)),
+            True,
+        )
     if kind == "relative":
         if published is None:
             return None, None, False
@@ -275,7 +374,16 @@ def _resolve(kind: str, match: re.Match[str], published: date | None, fiscal_sta
             return date(sy, sm, 1), month_end(ey, em), False
         what = re.sub(r"\s+", " ", g["what"].lower())
         unit = g["unit"].lower()
-        offset = {"last": -1, "past": -1, "previous": -1, "the past": -1, "the previous": -1, "this": 0, "so far this": 0, "next": 1}[what]
+        offset = {
+            "last": -1,
+            "past": -1,
+            "previous": -1,
+            "the past": -1,
+            "the previous": -1,
+            "this": 0,
+            "so far this": 0,
+            "next": 1,
+        }[what]
         if unit == "year":
             year = published.year + offset
             if what == "so far this":
@@ -342,19 +450,45 @@ def find_periods(
             if any(x < b and a < y for x, y in taken) or not _accept(kind, match, span):
                 continue
             period_start, period_end, explicit = _resolve(kind, match, published, fiscal_start)
-            core = min((match.start(name) for name, value in match.groupdict().items() if value and name in _CORE_GROUPS), default=a)
+            core = min(
+                (
+                    match.start(name)
+                    for name, value in match.groupdict().items()
+                    if value and name in _CORE_GROUPS
+                ),
+                default=a,
+            )
             before = span[max(0, core - 40) : core]
             lead = span[max(0, a - 40) : a]
-            comparison = bool(_COMPARISON_BEFORE.search(lead) or _SAME_PERIOD.search(lead) or _SAME_PERIOD.search(before))
+            comparison = bool(
+                _COMPARISON_BEFORE.search(lead)
+                or _SAME_PERIOD.search(lead)
+                or _SAME_PERIOD.search(before)
+            )
             if kind == "relative" and match.group("ago"):
                 comparison = True
             prep = (match.groupdict().get("prep") or match.groupdict().get("kw") or "").lower()
-            future = bool(_FUTURE_BEFORE.search(before)) or (kind == "year" and prep in ("by", "until", "before"))
-            if kind == "year" and prep in ("for", "in") and re.search(r"(planned|scheduled|due|slated|expected|launch|arrive|arrives|arriving)\s+$", span[max(0, a - 30) : a]):
+            future = bool(_FUTURE_BEFORE.search(before)) or (
+                kind == "year" and prep in ("by", "until", "before")
+            )
+            if (
+                kind == "year"
+                and prep in ("for", "in")
+                and re.search(
+                    r"(planned|scheduled|due|slated|expected|launch|arrive|arrives|arriving)\s+$",
+                    span[max(0, a - 30) : a],
+                )
+            ):
                 future = True
             if kind == "relative" and (match.group("what") or "").lower() == "next":
                 future = True
-            if kind == "year_to_month" and (prep == "by") and published is not None and period_end and period_end > published:
+            if (
+                kind == "year_to_month"
+                and (prep == "by")
+                and published is not None
+                and period_end
+                and period_end > published
+            ):
                 future = True
             taken.append((a, b))
             found.append(
@@ -373,7 +507,16 @@ def find_periods(
     return found
 
 
-_DATA_KINDS = ("month_range", "rolling_months", "first_months", "year_to_month", "quarter", "named_quarter", "half", "month")
+_DATA_KINDS = (
+    "month_range",
+    "rolling_months",
+    "first_months",
+    "year_to_month",
+    "quarter",
+    "named_quarter",
+    "half",
+    "month",
+)
 
 
 def infer_publication(text: str) -> tuple[date | None, str | None]:
@@ -404,7 +547,13 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
         return date(year, month, 1), "month"
     years = Counter()
     for match in _PATTERNS[-1][1].finditer(text):
-        if match.group("prep") and match.group("prep").lower() in ("by", "until", "before", "from", "since"):
+        if match.group("prep") and match.group("prep").lower() in (
+            "by",
+            "until",
+            "before",
+            "from",
+            "since",
+        ):
             continue
         years[int(match.group("y"))] += 1
     if years:
@@ -413,7 +562,17 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
     return None, None
 
 
-_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y", "%B %d %Y", "%Y/%m/%d", "%Y.%m.%d", "%d %B, %Y")
+_DATE_FORMATS = (
+    "%B %d, %Y",
+    "%b %d, %Y",
+    "%b. %d, %Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%B %d %Y",
+    "%Y/%m/%d",
+    "%Y.%m.%d",
+    "%d %B, %Y",
+)
 
 
 def parse_date(raw: str | None) -> date | None:
@@ -421,7 +580,9 @@ def parse_date(raw: str | None) -> date | None:
     if not raw:
         return None
     value = raw.strip()
-    value = re.sub(r"^(published|posted|updated|last updated|date)\s*:?\s*", "", value, flags=re.IGNORECASE)
+    value = re.sub(
+        r"^(published|posted|updated|last updated|date)\s*:?\s*", "", value, flags=re.IGNORECASE
+    )
     iso = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
     if iso:
         try:

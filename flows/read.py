@@ -14,13 +14,32 @@ from pathlib import PurePosixPath
 
 from flows.textnorm import normalise
 
-SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl", ".ndjson")
+SUPPORTED_SUFFIXES = (
+    ".txt",
+    ".text",
+    ".md",
+    ".markdown",
+    ".html",
+    ".htm",
+    ".json",
+    ".jsonl",
+    ".ndjson",
+)
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 TITLE_FIELDS = ("title", "headline", "name")
 TEXT_FIELDS = ("text", "body", "content", "article", "article_text", "description", "summary")
 URL_FIELDS = ("url", "link", "canonical_url", "permalink")
-PUBLISHED_FIELDS = ("published", "published_on", "published_at", "date", "pubDate", "datePublished", "publication_date", "created_at")
+PUBLISHED_FIELDS = (
+    "published",
+    "published_on",
+    "published_at",
+    "date",
+    "pubDate",
+    "datePublished",
+    "publication_date",
+    "created_at",
+)
 PUBLISHER_FIELDS = ("publisher", "source", "site", "site_name", "outlet")
 
 
@@ -132,7 +151,11 @@ def read_records(
     suffix = PurePosixPath(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         listed = " ".join(SUPPORTED_SUFFIXES)
-        return [], [ReadProblem(name, None, f"unsupported file type '{suffix or '(none)'}'; supported: {listed}")]
+        return [], [
+            ReadProblem(
+                name, None, f"unsupported file type '{suffix or '(none)'}'; supported: {listed}"
+            )
+        ]
     if len(data) > max_bytes:
         return [], [
             ReadProblem(
@@ -189,7 +212,9 @@ def read_records(
             metadata_source="front_matter" if front else None,
         )
         return _finish([_apply_manifest(article, manifest)], name)
-    article = RawArticle(article=name, path=name, record=None, text=text, format="text", encoding=encoding)
+    article = RawArticle(
+        article=name, path=name, record=None, text=text, format="text", encoding=encoding
+    )
     return _finish([_apply_manifest(article, manifest)], name)
 
 
@@ -238,14 +263,26 @@ def _first(record: dict, fields: tuple[str, ...]) -> str | None:
 
 
 def _record_article(
-    name: str, index: int, record: object, fmt: str, encoding: str, manifest: dict[str, str], single: bool
+    name: str,
+    index: int,
+    record: object,
+    fmt: str,
+    encoding: str,
+    manifest: dict[str, str],
+    single: bool,
 ) -> RawArticle | ReadProblem:
     where = "the file" if single else f"record {index}"
     if not isinstance(record, dict):
-        return ReadProblem(name, index, f"{where} is a JSON {type(record).__name__}, expected an object with a 'text' field")
+        return ReadProblem(
+            name,
+            index,
+            f"{where} is a JSON {type(record).__name__}, expected an object with a 'text' field",
+        )
     text = _first(record, TEXT_FIELDS)
     if not text:
-        return ReadProblem(name, index, f"{where} has no article text (expected one of: {', '.join(TEXT_FIELDS)})")
+        return ReadProblem(
+            name, index, f"{where} has no article text (expected one of: {', '.join(TEXT_FIELDS)})"
+        )
     looks_html = bool(re.search(r"<(p|div|br|h[1-6]|article)\b", text, re.IGNORECASE))
     if looks_html:
         from flows.html import html_to_article
@@ -272,7 +309,11 @@ def _json_records(name: str, text: str, encoding: str, manifest: dict[str, str])
     try:
         payload = json.loads(text)
     except json.JSONDecodeError as error:
-        return [], [ReadProblem(name, None, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}")]
+        return [], [
+            ReadProblem(
+                name, None, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
+            )
+        ]
     if isinstance(payload, dict):
         for key in ("articles", "items", "data", "records", "results"):
             if isinstance(payload.get(key), list):
@@ -299,10 +340,16 @@ def _jsonl_records(name: str, text: str, encoding: str, manifest: dict[str, str]
             record = json.loads(line)
         except json.JSONDecodeError as error:
             problems.append(
-                ReadProblem(name, line_number, f"line {line_number} is not valid JSON ({error.msg} at column {error.colno}); the other lines were read")
+                ReadProblem(
+                    name,
+                    line_number,
+                    f"line {line_number} is not valid JSON ({error.msg} at column {error.colno}); the other lines were read",
+                )
             )
             continue
-        result = _record_article(name, line_number, record, "jsonl", encoding, manifest, single=False)
+        result = _record_article(
+            name, line_number, record, "jsonl", encoding, manifest, single=False
+        )
         (problems if isinstance(result, ReadProblem) else articles).append(result)
     kept, empty = _finish(articles, name)
     return kept, problems + empty

@@ -12,6 +12,7 @@ hold are found from how news introduces them ("CEO Ho Sung Song",
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -78,7 +79,18 @@ class Gazetteer:
     reference: Reference
 
 
-_FACILITY_HEADS = ("plant", "factory", "facility", "center", "centre", "hub", "works", "complex", "gigafactory", "site")
+_FACILITY_HEADS = (
+    "plant",
+    "factory",
+    "facility",
+    "center",
+    "centre",
+    "hub",
+    "works",
+    "complex",
+    "gigafactory",
+    "site",
+)
 _FACILITY_DROP = {"its", "the", "a", "an", "new", "existing", "former", "flagship", "s", "main"}
 
 
@@ -109,7 +121,9 @@ def build_gazetteer(reference: Reference) -> Gazetteer:
             tokens = tokenize(name)
             if not tokens:
                 continue
-            gaps = tuple(_gap_class(name[a.end : b.start]) or "" for a, b in zip(tokens, tokens[1:], strict=False))
+            gaps = tuple(
+                _gap_class(name[a.end : b.start]) or "" for a, b in itertools.pairwise(tokens)
+            )
             single_word = len(tokens) == 1 and tokens[0].text.isalpha()
             alias = _Alias(
                 key=tuple(token.lower for token in tokens),
@@ -136,7 +150,9 @@ def _case_ok(alias: _Alias, surface_tokens: list[Token]) -> bool:
     if len(alias.key) == 1:
         surface = surface_tokens[0].text
         original = alias.original[0]
-        return surface == original or (surface.isupper() and len(surface) >= 3 and surface == original.upper())
+        return surface == original or (
+            surface.isupper() and len(surface) >= 3 and surface == original.upper()
+        )
     return any(ch.isupper() for token in surface_tokens for ch in token.text)
 
 
@@ -168,10 +184,13 @@ def _match_at(gazetteer: Gazetteer, text: str, tokens: list[Token], i: int) -> l
                 break
         if not gaps_ok or not _case_ok(alias, window):
             continue
-        if n == 1 and i + 1 < len(tokens) and text[tokens[i].end : tokens[i + 1].start] == "-":
-            # "Kia-built" matches Kia, but "F-150" must not match a name "F".
-            if tokens[i + 1].text[0].isdigit():
-                continue
+        hyphen_digit = (
+            i + 1 < len(tokens)
+            and text[tokens[i].end : tokens[i + 1].start] == "-"
+            and tokens[i + 1].text[0].isdigit()
+        )
+        if n == 1 and hyphen_digit:
+            continue  # "Kia-built" matches Kia, but "F-150" must not match a name "F"
         found.append(alias)
         length = n
     return found
@@ -190,6 +209,7 @@ def _choose(
     reference: Reference,
 ) -> _Alias | None:
     """Pick one entity for an alias that names several (or needs its brand)."""
+
     def brand_present(alias: _Alias, brands: set[str]) -> bool:
         lineage = set(reference.manufacturer_lineage(alias.entity.manufacturer))
         return bool(lineage & brands)
@@ -207,7 +227,9 @@ def _choose(
             if brand_present(alias, article_brands) or not alias.ambiguous:
                 chosen_model = alias
                 break
-    if chosen_model is not None and (not others or previous not in _LOCATIVE or brand_present(chosen_model, sentence_brands)):
+    if chosen_model is not None and (
+        not others or previous not in _LOCATIVE or brand_present(chosen_model, sentence_brands)
+    ):
         return chosen_model
     if not others:
         return None
@@ -219,7 +241,9 @@ def _choose(
     return others[0]
 
 
-def _gazetteer_mentions(text: str, tokens: list[Token], gazetteer: Gazetteer, sentence_of) -> list[Mention]:
+def _gazetteer_mentions(
+    text: str, tokens: list[Token], gazetteer: Gazetteer, sentence_of
+) -> list[Mention]:
     reference = gazetteer.reference
     spans: list[tuple[int, int, list[_Alias]]] = []
     i = 0
@@ -246,8 +270,10 @@ def _gazetteer_mentions(text: str, tokens: list[Token], gazetteer: Gazetteer, se
             if len(found) == 1 and entity.type == "model" and not alias.ambiguous:
                 lineage = reference.manufacturer_lineage(entity.manufacturer)
                 article_brands.update(lineage)
-            if len(found) == 1 and entity.type == "region" and (
-                entity.name == "United States" or entity.parent == "United States"
+            if (
+                len(found) == 1
+                and entity.type == "region"
+                and (entity.name == "United States" or entity.parent == "United States")
             ):
                 us_context = True
 
@@ -257,7 +283,9 @@ def _gazetteer_mentions(text: str, tokens: list[Token], gazetteer: Gazetteer, se
         if len(found) == 1 and not found[0].ambiguous:
             alias = found[0]
         else:
-            alias = _choose(found, tokens, start, plain_brands[sentence], article_brands, us_context, reference)
+            alias = _choose(
+                found, tokens, start, plain_brands[sentence], article_brands, us_context, reference
+            )
         if alias is None:
             continue
         span_start, span_end = tokens[start].start, tokens[end - 1].end
@@ -265,7 +293,11 @@ def _gazetteer_mentions(text: str, tokens: list[Token], gazetteer: Gazetteer, se
             brand = _brand_prefix(gazetteer, text, tokens, start, alias.entity)
             if brand is not None:
                 # "Jeep Gladiator" names the brand as well as the model.
-                mentions.append(Mention("manufacturer", brand.name, brand.start, brand.end, brand.surface, sentence))
+                mentions.append(
+                    Mention(
+                        "manufacturer", brand.name, brand.start, brand.end, brand.surface, sentence
+                    )
+                )
         mentions.append(
             Mention(
                 type=alias.entity.type,
@@ -280,54 +312,243 @@ def _gazetteer_mentions(text: str, tokens: list[Token], gazetteer: Gazetteer, se
     return mentions
 
 
-def _brand_prefix(gazetteer: Gazetteer, text: str, tokens: list[Token], start: int, model: Entity) -> Mention | None:
+def _brand_prefix(
+    gazetteer: Gazetteer, text: str, tokens: list[Token], start: int, model: Entity
+) -> Mention | None:
     """The manufacturer named by the first tokens of a model's alias, if any."""
     lineage = set(gazetteer.reference.manufacturer_lineage(model.manufacturer))
     for alias in _match_at(gazetteer, text, tokens, start):
         if alias.entity.type == "manufacturer" and alias.entity.name in lineage:
             end = tokens[start + len(alias.key) - 1].end
-            return Mention("manufacturer", alias.entity.name, tokens[start].start, end, text[tokens[start].start : end], 0)
+            return Mention(
+                "manufacturer",
+                alias.entity.name,
+                tokens[start].start,
+                end,
+                text[tokens[start].start : end],
+                0,
+            )
     for alias in gazetteer.index.get(tokens[start].lower, []):
         n = len(alias.key)
         if alias.entity.type != "manufacturer" or alias.entity.name not in lineage:
             continue
         window = tokens[start : start + n]
-        if len(window) == n and all(window[k].lower == alias.key[k] for k in range(n)) and _case_ok(alias, window):
+        if (
+            len(window) == n
+            and all(window[k].lower == alias.key[k] for k in range(n))
+            and _case_ok(alias, window)
+        ):
             end = window[-1].end
-            return Mention("manufacturer", alias.entity.name, tokens[start].start, end, text[tokens[start].start : end], 0)
+            return Mention(
+                "manufacturer",
+                alias.entity.name,
+                tokens[start].start,
+                end,
+                text[tokens[start].start : end],
+                0,
+            )
     return None
 
 
 _ROLE_WORDS = {
-    "ceo", "cfo", "coo", "cto", "chief", "president", "chairman", "chairwoman", "chair",
-    "director", "manager", "head", "spokesperson", "spokesman", "spokeswoman", "analyst",
-    "economist", "founder", "co-founder", "executive", "boss", "minister", "secretary",
-    "senator", "governor", "official", "engineer", "designer", "editor", "reporter",
-    "principal", "vp", "strategist", "researcher", "consultant", "owner", "dealer",
-    "commissioner", "chancellor", "premier", "mayor", "professor", "spokesmodel", "lead",
+    "ceo",
+    "cfo",
+    "coo",
+    "cto",
+    "chief",
+    "president",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "director",
+    "manager",
+    "head",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "analyst",
+    "economist",
+    "founder",
+    "co-founder",
+    "executive",
+    "boss",
+    "minister",
+    "secretary",
+    "senator",
+    "governor",
+    "official",
+    "engineer",
+    "designer",
+    "editor",
+    "reporter",
+    "principal",
+    "vp",
+    "strategist",
+    "researcher",
+    "consultant",
+    "owner",
+    "dealer",
+    "commissioner",
+    "chancellor",
+    "premier",
+    "mayor",
+    "professor",
+    "spokesmodel",
+    "lead",
 }
 _SPEECH_VERBS = {
-    "said", "says", "told", "added", "noted", "explained", "confirmed", "stated", "wrote",
-    "argued", "predicted", "estimated", "warned", "believes", "believed", "announced",
-    "commented", "remarked", "insisted", "claimed", "suggested", "revealed", "hinted",
+    "said",
+    "says",
+    "told",
+    "added",
+    "noted",
+    "explained",
+    "confirmed",
+    "stated",
+    "wrote",
+    "argued",
+    "predicted",
+    "estimated",
+    "warned",
+    "believes",
+    "believed",
+    "announced",
+    "commented",
+    "remarked",
+    "insisted",
+    "claimed",
+    "suggested",
+    "revealed",
+    "hinted",
 }
 _NOT_NAME = {
-    "the", "a", "an", "in", "on", "at", "and", "but", "or", "for", "of", "to", "with", "by",
-    "from", "as", "this", "that", "these", "those", "it", "its", "their", "his", "her",
-    "according", "meanwhile", "however", "while", "although", "though", "after", "before",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "ceo", "president", "chief", "director", "manager", "head",
-    "marketing", "sales", "general", "executive", "senior", "vice", "global", "national",
-    "new", "last", "next", "first", "second", "third", "data", "registration", "speaking",
-    "electric", "stay", "read", "more", "top", "best", "what", "how", "why", "when", "where",
-    "who", "which", "there", "here", "some", "many", "most", "all", "each", "every",
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "and",
+    "but",
+    "or",
+    "for",
+    "of",
+    "to",
+    "with",
+    "by",
+    "from",
+    "as",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "their",
+    "his",
+    "her",
+    "according",
+    "meanwhile",
+    "however",
+    "while",
+    "although",
+    "though",
+    "after",
+    "before",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "ceo",
+    "president",
+    "chief",
+    "director",
+    "manager",
+    "head",
+    "marketing",
+    "sales",
+    "general",
+    "executive",
+    "senior",
+    "vice",
+    "global",
+    "national",
+    "new",
+    "last",
+    "next",
+    "first",
+    "second",
+    "third",
+    "data",
+    "registration",
+    "speaking",
+    "electric",
+    "stay",
+    "read",
+    "more",
+    "top",
+    "best",
+    "what",
+    "how",
+    "why",
+    "when",
+    "where",
+    "who",
+    "which",
+    "there",
+    "here",
+    "some",
+    "many",
+    "most",
+    "all",
+    "each",
+    "every",
 }
 # Capitalised words that end names of events, laws and things, not people.
 _NOT_PERSON_TAIL = {
-    "day", "days", "show", "week", "summit", "conference", "awards", "award", "tax", "act",
-    "plan", "program", "programme", "index", "report", "dream", "truck", "pickup", "series",
-    "edition", "center", "centre", "plant", "market", "motors", "auto", "group", "fund",
+    "day",
+    "days",
+    "show",
+    "week",
+    "summit",
+    "conference",
+    "awards",
+    "award",
+    "tax",
+    "act",
+    "plan",
+    "program",
+    "programme",
+    "index",
+    "report",
+    "dream",
+    "truck",
+    "pickup",
+    "series",
+    "edition",
+    "center",
+    "centre",
+    "plant",
+    "market",
+    "motors",
+    "auto",
+    "group",
+    "fund",
 }
 _PARTICLES = {"de", "van", "von", "da", "di", "du", "bin", "al", "la", "le", "del", "der", "dos"}
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+$|^[A-Z][a-z]*[A-Z][a-z]+$|^[A-Z]$")
@@ -350,29 +571,39 @@ def _name_runs(text: str, tokens: list[Token], covered: list[bool]) -> list[tupl
                 continue
             if gap not in (" ", ". ") or (gap == ". " and len(tokens[j - 1].text) > 1):
                 break
-            if (_NAME_WORD.match(word) and word.lower() not in _NOT_NAME) or (word in _PARTICLES and j + 1 < len(tokens) and _NAME_WORD.match(tokens[j + 1].text)):
+            if (_NAME_WORD.match(word) and word.lower() not in _NOT_NAME) or (
+                word in _PARTICLES and j + 1 < len(tokens) and _NAME_WORD.match(tokens[j + 1].text)
+            ):
                 j += 1
             else:
                 break
-        words = sum(1 for k in range(i, j) if text[tokens[k - 1].end : tokens[k].start] != "-" or k == i)
+        words = sum(
+            1 for k in range(i, j) if text[tokens[k - 1].end : tokens[k].start] != "-" or k == i
+        )
         if 2 <= words <= 4 and tokens[j - 1].lower not in _NOT_PERSON_TAIL:
             runs.append((i, j))
         i = max(j, i + 1)
     return runs
 
 
-def _person_mentions(text: str, tokens: list[Token], covered: list[bool], sentence_of) -> list[Mention]:
+def _person_mentions(
+    text: str, tokens: list[Token], covered: list[bool], sentence_of
+) -> list[Mention]:
     mentions: list[Mention] = []
     for i, j in _name_runs(text, tokens, covered):
         start, end = tokens[i].start, tokens[j - 1].end
         before = [token.lower for token in tokens[max(0, i - 8) : i]]
         between = text[tokens[max(0, i - 8)].start : start] if i else ""
         after_text = text[end : end + 60]
-        role_before = any(word in _ROLE_WORDS for word in before) and not re.search(r"[.;:!?]", between)
+        role_before = any(word in _ROLE_WORDS for word in before) and not re.search(
+            r"[.;:!?]", between
+        )
         directly_after_role = i > 0 and tokens[i - 1].lower in _ROLE_WORDS
         after_words = re.findall(r"[A-Za-z']+", after_text)[:6]
         speech_after = bool(after_words) and after_words[0].lower() in _SPEECH_VERBS
-        role_after = after_text.startswith(", ") and any(word.lower() in _ROLE_WORDS for word in after_words)
+        role_after = after_text.startswith(", ") and any(
+            word.lower() in _ROLE_WORDS for word in after_words
+        )
         speech_before = i > 0 and tokens[i - 1].lower in {"according"} | _SPEECH_VERBS
         if not (directly_after_role or role_before or speech_after or role_after or speech_before):
             continue
@@ -381,23 +612,60 @@ def _person_mentions(text: str, tokens: list[Token], covered: list[bool], senten
             # that introduces the name; "chief Christo Valentyn" is adjacent.
             continue
         surface = text[start:end]
-        mentions.append(Mention("person", re.sub(r"\s+", " ", surface), start, end, surface, sentence_of(start), rule="person_rule"))
+        mentions.append(
+            Mention(
+                "person",
+                re.sub(r"\s+", " ", surface),
+                start,
+                end,
+                surface,
+                sentence_of(start),
+                rule="person_rule",
+            )
+        )
         for k in range(i, j):
             covered[k] = True
     return mentions
 
 
 _ORG_SUFFIXES = {
-    "association", "institute", "agency", "council", "ministry", "department", "bureau",
-    "commission", "federation", "chamber", "society", "authority", "organization",
-    "organisation", "foundation", "consulting", "consultancy", "analytics", "insights",
-    "partners", "university", "securities", "research", "show", "expo", "exhibition", "forum",
-    "alliance", "union", "board",
+    "association",
+    "institute",
+    "agency",
+    "council",
+    "ministry",
+    "department",
+    "bureau",
+    "commission",
+    "federation",
+    "chamber",
+    "society",
+    "authority",
+    "organization",
+    "organisation",
+    "foundation",
+    "consulting",
+    "consultancy",
+    "analytics",
+    "insights",
+    "partners",
+    "university",
+    "securities",
+    "research",
+    "show",
+    "expo",
+    "exhibition",
+    "forum",
+    "alliance",
+    "union",
+    "board",
 }
 _ORG_JOINERS = {"of", "and", "for", "&", "the", "on"}
 
 
-def _org_mentions(text: str, tokens: list[Token], covered: list[bool], sentence_of, place_tokens: set[int]) -> list[Mention]:
+def _org_mentions(
+    text: str, tokens: list[Token], covered: list[bool], sentence_of, place_tokens: set[int]
+) -> list[Mention]:
     """'The X Y Association', 'Ministry of X' and '<Name> administration'.
 
     A place at the front belongs to the name ("Korea Automobile ... Federation").
@@ -406,10 +674,25 @@ def _org_mentions(text: str, tokens: list[Token], covered: list[bool], sentence_
     for k, token in enumerate(tokens):
         if covered[k]:
             continue
-        if token.lower == "administration" and k > 0 and not covered[k - 1] and _NAME_WORD.match(tokens[k - 1].text):
+        if (
+            token.lower == "administration"
+            and k > 0
+            and not covered[k - 1]
+            and _NAME_WORD.match(tokens[k - 1].text)
+        ):
             start = tokens[k - 1].start
             name = f"{tokens[k - 1].text} administration"
-            mentions.append(Mention("organization", name, start, token.end, text[start : token.end], sentence_of(start), rule="org_rule"))
+            mentions.append(
+                Mention(
+                    "organization",
+                    name,
+                    start,
+                    token.end,
+                    text[start : token.end],
+                    sentence_of(start),
+                    rule="org_rule",
+                )
+            )
             covered[k - 1] = covered[k] = True
             continue
         if token.lower not in _ORG_SUFFIXES or not token.text[0].isupper():
@@ -420,7 +703,9 @@ def _org_mentions(text: str, tokens: list[Token], covered: list[bool], sentence_
             gap = text[previous.end : tokens[i].start]
             if gap not in (" ", "-", " & "):
                 break
-            if previous.text[0].isupper() or (previous.lower in _ORG_JOINERS and i - 2 >= 0 and tokens[i - 2].text[0].isupper()):
+            if previous.text[0].isupper() or (
+                previous.lower in _ORG_JOINERS and i - 2 >= 0 and tokens[i - 2].text[0].isupper()
+            ):
                 i -= 1
             else:
                 break
@@ -428,7 +713,12 @@ def _org_mentions(text: str, tokens: list[Token], covered: list[bool], sentence_
             i += 1
         # "Ministry of Land, ..." style names grow to the right as well.
         end = k + 1
-        while end + 1 < len(tokens) and tokens[end].lower == "of" and tokens[end + 1].text[0].isupper() and text[tokens[end - 1].end : tokens[end].start] == " ":
+        while (
+            end + 1 < len(tokens)
+            and tokens[end].lower == "of"
+            and tokens[end + 1].text[0].isupper()
+            and text[tokens[end - 1].end : tokens[end].start] == " "
+        ):
             end += 2
         if end - i < 2 and token.lower in ("board", "union", "show", "forum", "research"):
             continue
@@ -439,13 +729,19 @@ def _org_mentions(text: str, tokens: list[Token], covered: list[bool], sentence_
         if surface.split()[0] in ("The",):
             start += 4
             surface = surface[4:]
-        mentions.append(Mention("organization", surface, start, stop, surface, sentence_of(start), rule="org_rule"))
+        mentions.append(
+            Mention(
+                "organization", surface, start, stop, surface, sentence_of(start), rule="org_rule"
+            )
+        )
         for index in range(i, end):
             covered[index] = True
     return mentions
 
 
-def _facility_mentions(text: str, tokens: list[Token], covered: list[bool], gazetteer: Gazetteer, sentence_of) -> list[Mention]:
+def _facility_mentions(
+    text: str, tokens: list[Token], covered: list[bool], gazetteer: Gazetteer, sentence_of
+) -> list[Mention]:
     """Plants named by place and kind: 'the Dearborn truck plant', 'its Rouge EV hub'."""
     mentions: list[Mention] = []
     for k, token in enumerate(tokens):
@@ -463,7 +759,17 @@ def _facility_mentions(text: str, tokens: list[Token], covered: list[bool], gaze
             if entity is None:
                 continue
             start = tokens[i].start
-            mentions.append(Mention("facility", entity.name, start, token.end, text[start : token.end], sentence_of(start), rule="facility_rule"))
+            mentions.append(
+                Mention(
+                    "facility",
+                    entity.name,
+                    start,
+                    token.end,
+                    text[start : token.end],
+                    sentence_of(start),
+                    rule="facility_rule",
+                )
+            )
             for index in range(i, k + 1):
                 covered[index] = True
             break
@@ -482,7 +788,17 @@ def _acronym_mentions(text: str, mentions: list[Mention], sentence_of) -> list[M
         owner = by_end.get(match.start() - 1) or by_end.get(match.start())
         if owner is None or match.group(1) in known:
             continue
-        found.append(Mention(owner.type, owner.name, match.start(1), match.end(1), match.group(1), sentence_of(match.start(1)), rule="acronym"))
+        found.append(
+            Mention(
+                owner.type,
+                owner.name,
+                match.start(1),
+                match.end(1),
+                match.group(1),
+                sentence_of(match.start(1)),
+                rule="acronym",
+            )
+        )
         known.add(match.group(1))
     if not found:
         return []
@@ -494,29 +810,70 @@ def _acronym_mentions(text: str, mentions: list[Mention], sentence_of) -> list[M
         if any(start <= match.start() < end for start, end in taken):
             continue
         owner = acronyms[match.group(1)]
-        found.append(Mention(owner.type, owner.name, match.start(), match.end(), match.group(), sentence_of(match.start()), rule="acronym"))
+        found.append(
+            Mention(
+                owner.type,
+                owner.name,
+                match.start(),
+                match.end(),
+                match.group(),
+                sentence_of(match.start()),
+                rule="acronym",
+            )
+        )
     return found
 
 
-_COMPASS = {"north", "south", "central", "east", "west", "eastern", "western", "northern", "southern", "southeast", "south-east", "northeast"}
+_COMPASS = {
+    "north",
+    "south",
+    "central",
+    "east",
+    "west",
+    "eastern",
+    "western",
+    "northern",
+    "southern",
+    "southeast",
+    "south-east",
+    "northeast",
+}
 
 
-def _coordinated_regions(text: str, tokens: list[Token], mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+def _coordinated_regions(
+    text: str, tokens: list[Token], mentions: list[Mention], gazetteer: Gazetteer
+) -> list[Mention]:
     """'Central and South America' names Central America as well as South America."""
     found: list[Mention] = []
     by_start = {mention.start: mention for mention in mentions if mention.type == "region"}
     for k in range(len(tokens) - 2):
         first, joiner, second = tokens[k], tokens[k + 1], tokens[k + 2]
-        if first.lower not in _COMPASS or joiner.lower not in ("and", "or") or not first.text[0].isupper():
+        if (
+            first.lower not in _COMPASS
+            or joiner.lower not in ("and", "or")
+            or not first.text[0].isupper()
+        ):
             continue
         region = by_start.get(second.start)
         if region is None or second.lower not in _COMPASS:
             continue
-        tail = region.surface[len(second.text):]
+        tail = region.surface[len(second.text) :]
         candidate = f"{first.text}{tail}"
         for alias in gazetteer.index.get(first.lower, []):
-            if alias.entity.type == "region" and " ".join(alias.key) == " ".join(t.lower for t in tokenize(candidate)):
-                found.append(Mention("region", alias.entity.name, first.start, first.end, first.text, region.sentence, rule="coordination"))
+            if alias.entity.type == "region" and " ".join(alias.key) == " ".join(
+                t.lower for t in tokenize(candidate)
+            ):
+                found.append(
+                    Mention(
+                        "region",
+                        alias.entity.name,
+                        first.start,
+                        first.end,
+                        first.text,
+                        region.sentence,
+                        rule="coordination",
+                    )
+                )
                 break
     return found
 
@@ -555,7 +912,11 @@ def find_mentions(text: str, sentences: list[Sentence], gazetteer: Gazetteer) ->
     organizations = _org_mentions(text, tokens, covered, sentence_of, place_tokens)
     if organizations:
         # A place swallowed into an organisation's name is not a mention of its own.
-        mentions = [m for m in mentions if not any(o.start <= m.start and m.end <= o.end for o in organizations)]
+        mentions = [
+            m
+            for m in mentions
+            if not any(o.start <= m.start and m.end <= o.end for o in organizations)
+        ]
     mentions += organizations
     mentions += _person_mentions(text, tokens, covered, sentence_of)
     mentions += _acronym_mentions(text, mentions, sentence_of)

@@ -210,8 +210,7 @@ def load_reference(directory: str | None = None) -> Reference:
     return Reference(
         entities=_entities(root),
         metric_cues={
-            row["phrase"]: (row["metric"], row["role"])
-            for row in _rows(root, "metric_cues.csv")
+            row["phrase"]: (row["metric"], row["role"]) for row in _rows(root, "metric_cues.csv")
         },
         qualifier_cues={
             row["phrase"]: (row["qualifier"], row["position"])

@@ -41,7 +41,9 @@ def summary_markdown(summary: dict) -> str:
     ]
     for name, result in (summary.get("validation") or {}).items():
         failed = ", ".join(result.get("failed_expectations") or []) or "none"
-        lines.append(f"| {name} | {result.get('rows_checked', 0)} | {result.get('rows_quarantined', 0)} | {failed} |")
+        lines.append(
+            f"| {name} | {result.get('rows_checked', 0)} | {result.get('rows_quarantined', 0)} | {failed} |"
+        )
     counts = summary.get("table_counts") or {}
     if counts:
         lines += ["", "## Warehouse rows after the run", "", "| table | rows |", "|---|---:|"]
@@ -62,9 +64,22 @@ def publish_artifacts(summary: dict, quarantine: pl.DataFrame) -> None:
         markdown=summary_markdown(summary),
         description=f"pickup-etl run {summary.get('load_id')}: {summary.get('message')}",
     )
-    rows = quarantine.head(QUARANTINE_ARTIFACT_ROWS).drop("row_json", strict=False).to_dicts() if quarantine.height else []
+    rows = (
+        quarantine.head(QUARANTINE_ARTIFACT_ROWS).drop("row_json", strict=False).to_dicts()
+        if quarantine.height
+        else []
+    )
     if not rows:
-        rows = [{"frame": "", "expectation": "", "column_name": "", "value": "", "article": "", "reason": "nothing quarantined"}]
+        rows = [
+            {
+                "frame": "",
+                "expectation": "",
+                "column_name": "",
+                "value": "",
+                "article": "",
+                "reason": "nothing quarantined",
+            }
+        ]
     create_table_artifact(
         key=QUARANTINE_KEY,
         table=rows,
@@ -86,6 +101,8 @@ def terminal_summary(summary: dict) -> str:
         f"  quarantined: {summary.get('rows_quarantined', 0)} rows",
     ]
     for name, result in (summary.get("validation") or {}).items():
-        lines.append(f"    {name:14} {result.get('rows_checked', 0):>8} checked {result.get('rows_quarantined', 0):>6} quarantined")
+        lines.append(
+            f"    {name:14} {result.get('rows_checked', 0):>8} checked {result.get('rows_quarantined', 0):>6} quarantined"
+        )
     lines.append(f"  elapsed:     {summary.get('elapsed_seconds', 0):.1f}s ({stage_text})")
     return "\n".join(lines)

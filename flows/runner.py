@@ -56,7 +56,9 @@ def run_once(
         click.echo(f"pickup-etl: {error}", err=True)
         return EXIT_USAGE
     if db_path.exists() and db_path.is_dir():
-        click.echo(f"pickup-etl: --db {db_path} is a folder: pass the path of a .duckdb file", err=True)
+        click.echo(
+            f"pickup-etl: --db {db_path} is a folder: pass the path of a .duckdb file", err=True
+        )
         return EXIT_USAGE
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -90,28 +92,54 @@ def run_once(
                 max_file_mb=max_file_mb,
             )
         except ValidationFailed as error:
-            _log_run(db_path, {"started_at": started, "status": "failed", "reason": f"validation: {error}"})
+            _log_run(
+                db_path,
+                {"started_at": started, "status": "failed", "reason": f"validation: {error}"},
+            )
             click.echo(f"pickup-etl: validation failed, nothing published: {error}", err=True)
             return EXIT_FAILED
         except SourceError as error:
             click.echo(f"pickup-etl: {error}", err=True)
             return EXIT_USAGE
-        except Exception as error:  # noqa: BLE001 - any crash: one line, the published file untouched
-            _log_run(db_path, {"started_at": started, "status": "failed", "reason": f"{type(error).__name__}: {error}"})
+        except Exception as error:
+            _log_run(
+                db_path,
+                {
+                    "started_at": started,
+                    "status": "failed",
+                    "reason": f"{type(error).__name__}: {error}",
+                },
+            )
             click.echo(
                 f"pickup-etl: run failed, nothing published ({type(error).__name__}: {error}); "
                 f"the warehouse at {db_path} is unchanged",
                 err=True,
             )
             return EXIT_FAILED
-        _log_run(db_path, {"started_at": started, "status": summary["status"], "load_id": summary["load_id"], "message": summary["message"]})
+        _log_run(
+            db_path,
+            {
+                "started_at": started,
+                "status": summary["status"],
+                "load_id": summary["load_id"],
+                "message": summary["message"],
+            },
+        )
         click.echo(terminal_summary(summary))
         return EXIT_PARTIAL if summary["status"] == "partial" else EXIT_OK
     finally:
         lock.release()
 
 
-def serve_flow(name: str, cron: str | None, timezone: str, interval: float | None, source: str, db_path: str, full_refresh: bool) -> None:
+def serve_flow(
+    name: str,
+    cron: str | None,
+    timezone: str,
+    interval: float | None,
+    source: str,
+    db_path: str,
+    full_refresh: bool,
+) -> None:
     """Serve the flow as a deployment on a schedule until interrupted."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.flow import pickup_etl
@@ -127,7 +155,10 @@ def serve_flow(name: str, cron: str | None, timezone: str, interval: float | Non
         from prefect.schedules import Interval
 
         schedule = Interval(timedelta(seconds=interval))
-    click.echo(f"serving deployment pickup-etl/{name} ({cron or f'every {interval:g}s'}); Ctrl-C to stop", err=True)
+    click.echo(
+        f"serving deployment pickup-etl/{name} ({cron or f'every {interval:g}s'}); Ctrl-C to stop",
+        err=True,
+    )
     try:
         pickup_etl.serve(name=name, schedules=[schedule], parameters=parameters)
     except KeyboardInterrupt:

@@ -180,12 +180,16 @@ def list_source(source: str | Path) -> tuple[Path, list[Path], list[tuple[str, s
         matches = sorted(Path(p) for p in glob.glob(text, recursive=True))
         files = [p for p in matches if p.is_file() and not _ignored(p.name)]
         if not files:
-            raise SourceError(f"no files match {text}: check the pattern (quote it so the shell does not expand it)")
+            raise SourceError(
+                f"no files match {text}: check the pattern (quote it so the shell does not expand it)"
+            )
         root = Path(os.path.commonpath([str(p.parent) for p in files]))
         return root, files, []
     path = Path(text)
     if not path.exists():
-        raise SourceError(f"source {text} does not exist: pass --source with a folder, file or glob of articles")
+        raise SourceError(
+            f"source {text} does not exist: pass --source with a folder, file or glob of articles"
+        )
     if path.is_file():
         return path.parent, [path], []
     if not os.access(path, os.R_OK | os.X_OK):
@@ -194,7 +198,12 @@ def list_source(source: str | Path) -> tuple[Path, list[Path], list[tuple[str, s
     unreadable: list[tuple[str, str]] = []
 
     def on_error(error: OSError) -> None:
-        unreadable.append((str(Path(error.filename).relative_to(path)) if error.filename else text, f"cannot list folder: {error.strerror}"))
+        unreadable.append(
+            (
+                str(Path(error.filename).relative_to(path)) if error.filename else text,
+                f"cannot list folder: {error.strerror}",
+            )
+        )
 
     # followlinks=False: a symlink loop in the folder cannot send the walk round forever.
     for folder, dirs, names in os.walk(path, onerror=on_error, followlinks=False):
@@ -219,14 +228,30 @@ def discover_files(source: str | Path) -> tuple[Path, pl.DataFrame]:
             if not path.is_file():
                 raise IsADirectoryError("not a regular file")
             rows.append(
-                {"path": rel, "size_bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns, "content_hash": _hash_file(path), "error": None}
+                {
+                    "path": rel,
+                    "size_bytes": stat.st_size,
+                    "mtime_ns": stat.st_mtime_ns,
+                    "content_hash": _hash_file(path),
+                    "error": None,
+                }
             )
         except OSError as error:
             reason = error.strerror or str(error)
             if isinstance(error, RuntimeError) or "loop" in reason.lower() or error.errno == 40:
                 reason = "symlink loop: the link points back into itself"
-            rows.append({"path": rel, "size_bytes": None, "mtime_ns": None, "content_hash": None, "error": f"cannot read file: {reason}"})
-    return root, pl.DataFrame(rows, schema=FILE_SCHEMA, orient="row") if rows else pl.DataFrame(schema=FILE_SCHEMA)
+            rows.append(
+                {
+                    "path": rel,
+                    "size_bytes": None,
+                    "mtime_ns": None,
+                    "content_hash": None,
+                    "error": f"cannot read file: {reason}",
+                }
+            )
+    return root, pl.DataFrame(rows, schema=FILE_SCHEMA, orient="row") if rows else pl.DataFrame(
+        schema=FILE_SCHEMA
+    )
 
 
 def read_manifest(root: Path) -> dict[str, dict[str, str]]:
@@ -242,19 +267,33 @@ def read_manifest(root: Path) -> dict[str, dict[str, str]]:
 # --- read and parse ---------------------------------------------------------
 
 
-def read_file(root: Path, rel: str, manifest: dict[str, dict[str, str]], max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[RawArticle], list[ReadProblem], str | None]:
+def read_file(
+    root: Path, rel: str, manifest: dict[str, dict[str, str]], max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[RawArticle], list[ReadProblem], str | None]:
     """Records of one file, its problems, and the hash of the bytes actually read."""
     path = root / rel
     try:
         size = path.stat().st_size
         if size > max_bytes:
             # Refuse before reading: a huge file must not be loaded into memory.
-            return [], [ReadProblem(rel, None, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one input file; split it or raise --max-file-mb")], None
+            return (
+                [],
+                [
+                    ReadProblem(
+                        rel,
+                        None,
+                        f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one input file; split it or raise --max-file-mb",
+                    )
+                ],
+                None,
+            )
         data = path.read_bytes()
     except OSError as error:
         return [], [ReadProblem(rel, None, f"cannot read file: {error.strerror or error}")], None
     content_hash = hashlib.blake2b(data, digest_size=16).hexdigest()
-    records, problems = read_records(rel, data, manifest.get(rel) or manifest.get(Path(rel).name), max_bytes)
+    records, problems = read_records(
+        rel, data, manifest.get(rel) or manifest.get(Path(rel).name), max_bytes
+    )
     return records, problems, content_hash
 
 
@@ -263,7 +302,9 @@ def parse_records(records: list[RawArticle], reference: Reference) -> list[Parse
     return [parse_article(record, reference, gazetteer) for record in records]
 
 
-def to_frames(parsed: list[ParsedArticle], hashes: dict[str, str], extractor_version: str) -> Frames:
+def to_frames(
+    parsed: list[ParsedArticle], hashes: dict[str, str], extractor_version: str
+) -> Frames:
     """Frames of parsed articles. `hashes` maps file path to content hash."""
     articles, sentences, mentions, claims, regions = [], [], [], [], []
     timings: dict[str, float] = defaultdict(float)
@@ -351,10 +392,19 @@ def to_frames(parsed: list[ParsedArticle], hashes: dict[str, str], extractor_ver
                 }
             )
             for position, region in enumerate(c.region):
-                regions.append({"article": raw.article, "claim_index": index, "region": region, "position": position})
+                regions.append(
+                    {
+                        "article": raw.article,
+                        "claim_index": index,
+                        "region": region,
+                        "position": position,
+                    }
+                )
 
     def frame(rows: list[dict], schema: dict) -> pl.DataFrame:
-        return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+        return (
+            pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
+        )
 
     return Frames(
         articles=frame(articles, ARTICLE_SCHEMA),
@@ -385,15 +435,30 @@ def parse_batch(
         if content_hash:
             hashes[rel] = content_hash
         records += file_records
-        problems += [{"path": p.path, "record_index": p.record, "reason": p.reason} for p in file_problems]
+        problems += [
+            {"path": p.path, "record_index": p.record, "reason": p.reason} for p in file_problems
+        ]
     read_seconds = time.perf_counter() - started
     parsed = []
     for record in records:
         try:
             parsed.append(parse_records([record], reference)[0])
         except Exception as error:
-            problems.append({"path": record.path, "record_index": record.record, "reason": f"extraction failed: {type(error).__name__}: {error}"})
+            problems.append(
+                {
+                    "path": record.path,
+                    "record_index": record.record,
+                    "reason": f"extraction failed: {type(error).__name__}: {error}",
+                }
+            )
     frames = to_frames(parsed, hashes, extractor_version)
-    frames.problems = pl.DataFrame(problems, schema=PROBLEM_SCHEMA, orient="row") if problems else pl.DataFrame(schema=PROBLEM_SCHEMA)
-    frames.timings = {"read": read_seconds, **{stage: frames.timings.get(stage, 0.0) for stage in STAGES}}
+    frames.problems = (
+        pl.DataFrame(problems, schema=PROBLEM_SCHEMA, orient="row")
+        if problems
+        else pl.DataFrame(schema=PROBLEM_SCHEMA)
+    )
+    frames.timings = {
+        "read": read_seconds,
+        **{stage: frames.timings.get(stage, 0.0) for stage in STAGES},
+    }
     return frames

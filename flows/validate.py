@@ -15,6 +15,7 @@ a pandas view in which dates are `yyyymmdd` integers (null-safe to compare).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -84,7 +85,9 @@ def load_suite_files(directory: Path | None = None) -> dict[str, dict]:
         try:
             suite = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:
-            raise ValidationFailed(f"{path}: not valid JSON ({error.msg} at line {error.lineno}); fix the suite file") from error
+            raise ValidationFailed(
+                f"{path}: not valid JSON ({error.msg} at line {error.lineno}); fix the suite file"
+            ) from error
         frame = (suite.get("meta") or {}).get("frame") or suite.get("name")
         suites[frame] = suite
     return suites
@@ -113,7 +116,11 @@ def _resolve(value, reference: Reference, today: date):
 def validation_view(frame: pl.DataFrame):
     """The pandas frame GX checks: dates as yyyymmdd integers, lists as text."""
     converted = frame.with_columns(
-        [pl.col(name).dt.strftime("%Y%m%d").cast(pl.Int64) for name, dtype in frame.schema.items() if dtype == pl.Date]
+        [
+            pl.col(name).dt.strftime("%Y%m%d").cast(pl.Int64)
+            for name, dtype in frame.schema.items()
+            if dtype == pl.Date
+        ]
     )
     return converted.to_pandas()
 
@@ -121,7 +128,9 @@ def validation_view(frame: pl.DataFrame):
 class Validator:
     """One GX context with the suites of `expectations/`, built once per process."""
 
-    def __init__(self, reference: Reference, suites_dir: Path | None = None, today: date | None = None) -> None:
+    def __init__(
+        self, reference: Reference, suites_dir: Path | None = None, today: date | None = None
+    ) -> None:
         import great_expectations as gx
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -141,7 +150,7 @@ class Validator:
     def _get_or_add_source(self):
         try:
             return self.context.data_sources.get("frames")
-        except (KeyError, ValueError, LookupError, Exception):  # noqa: BLE001 - GX raises its own not-found types
+        except (KeyError, ValueError, LookupError, Exception):
             return self.context.data_sources.add_pandas("frames")
 
     @staticmethod
@@ -163,18 +172,25 @@ class Validator:
 
         expectations = []
         for expectation in spec.get("expectations", []):
-            kwargs = {key: _resolve(value, self.reference, self.today) for key, value in expectation.get("kwargs", {}).items()}
-            expectations.append({"type": expectation["type"], "kwargs": kwargs, "meta": expectation.get("meta", {})})
-        suite = gx.ExpectationSuite(name=spec["name"], expectations=expectations, meta=spec.get("meta", {}))
-        try:
+            kwargs = {
+                key: _resolve(value, self.reference, self.today)
+                for key, value in expectation.get("kwargs", {}).items()
+            }
+            expectations.append(
+                {"type": expectation["type"], "kwargs": kwargs, "meta": expectation.get("meta", {})}
+            )
+        suite = gx.ExpectationSuite(
+            name=spec["name"], expectations=expectations, meta=spec.get("meta", {})
+        )
+        with contextlib.suppress(Exception):
             self.context.suites.delete(spec["name"])
-        except Exception:  # noqa: BLE001 - absent on first build
-            pass
         return self.context.suites.add(suite)
 
     def validate_frame(self, name: str, frame: pl.DataFrame):
         """The GX validation result of one frame against its suite."""
-        batch = self.batch_definitions[name].get_batch(batch_parameters={"dataframe": validation_view(frame)})
+        batch = self.batch_definitions[name].get_batch(
+            batch_parameters={"dataframe": validation_view(frame)}
+        )
         return batch.validate(self.suites[name], result_format="COMPLETE")
 
     def validate(self, frames: Frames) -> ValidationResult:
@@ -200,23 +216,37 @@ class Validator:
                     continue
                 config = item.expectation_config
                 meta = config.meta or {}
-                column = config.kwargs.get("column") or config.kwargs.get("column_A") or ",".join(config.kwargs.get("column_list") or [])
+                column = (
+                    config.kwargs.get("column")
+                    or config.kwargs.get("column_A")
+                    or ",".join(config.kwargs.get("column_list") or [])
+                )
                 label = f"{config.type}({column})" if column else config.type
                 result.failed_expectations.append(label)
                 reason = meta.get("reason") or label
                 raised = (item.exception_info or {}).get("raised_exception")
                 indexes = item.result.get("unexpected_index_list")
                 if meta.get("level") != "row" or raised or indexes is None:
-                    detail = (item.exception_info or {}).get("exception_message") if raised else f"{item.result.get('unexpected_count', 0)} rows"
+                    detail = (
+                        (item.exception_info or {}).get("exception_message")
+                        if raised
+                        else f"{item.result.get('unexpected_count', 0)} rows"
+                    )
                     failures.append(f"{name}: {reason} [{label}: {detail}]")
                     continue
                 for index in indexes:
                     position = int(index)
                     rows.add(position)
                     record = frame.row(position, named=True)
-                    value = record.get(config.kwargs.get("column")) if config.kwargs.get("column") else {
-                        key: record.get(config.kwargs.get(key)) for key in ("column_A", "column_B") if config.kwargs.get(key)
-                    }
+                    value = (
+                        record.get(config.kwargs.get("column"))
+                        if config.kwargs.get("column")
+                        else {
+                            key: record.get(config.kwargs.get(key))
+                            for key in ("column_A", "column_B")
+                            if config.kwargs.get(key)
+                        }
+                    )
                     quarantine_rows.append(
                         {
                             "frame": name,
@@ -231,12 +261,20 @@ class Validator:
             result.rows_quarantined = len(rows)
             bad_rows[name] = rows
             share_limit = (spec.get("meta") or {}).get("max_quarantined_share")
-            if share_limit is not None and frame.height >= MIN_ROWS_FOR_SHARE and len(rows) / frame.height > share_limit:
+            if (
+                share_limit is not None
+                and frame.height >= MIN_ROWS_FOR_SHARE
+                and len(rows) / frame.height > share_limit
+            ):
                 failures.append(
                     f"{name}: {len(rows)} of {frame.height} rows failed row checks, more than the {share_limit:.0%} the suite allows"
                 )
         kept = _drop_rows(frames, bad_rows)
-        quarantine = pl.DataFrame(quarantine_rows, schema=QUARANTINE_SCHEMA, orient="row") if quarantine_rows else pl.DataFrame(schema=QUARANTINE_SCHEMA)
+        quarantine = (
+            pl.DataFrame(quarantine_rows, schema=QUARANTINE_SCHEMA, orient="row")
+            if quarantine_rows
+            else pl.DataFrame(schema=QUARANTINE_SCHEMA)
+        )
         return ValidationResult(kept, quarantine, suites, failures)
 
 
@@ -258,9 +296,13 @@ def _drop_rows(frames: Frames, bad_rows: dict[str, set[int]]) -> Frames:
         return frame.with_row_index("_row").filter(~pl.col("_row").is_in(sorted(rows))).drop("_row")
 
     articles = without(frames.articles, bad_rows.get("articles", set()))
-    dropped_articles = set(frames.articles["article"].to_list()) - set(articles["article"].to_list())
+    dropped_articles = set(frames.articles["article"].to_list()) - set(
+        articles["article"].to_list()
+    )
     sentences = without(frames.sentences, bad_rows.get("sentences", set()))
-    bad_sentences = frames.sentences.join(sentences, on=["article", "sentence_index"], how="anti").select("article", "sentence_index")
+    bad_sentences = frames.sentences.join(
+        sentences, on=["article", "sentence_index"], how="anti"
+    ).select("article", "sentence_index")
     mentions = without(frames.mentions, bad_rows.get("mentions", set()))
     claims = without(frames.claims, bad_rows.get("claims", set()))
     regions = without(frames.claim_regions, bad_rows.get("claim_regions", set()))
@@ -269,8 +311,12 @@ def _drop_rows(frames: Frames, bad_rows: dict[str, set[int]]) -> Frames:
         claims = claims.join(bad_sentences, on=["article", "sentence_index"], how="anti")
     if dropped_articles:
         keep = ~pl.col("article").is_in(sorted(dropped_articles))
-        sentences, mentions, claims, regions = (f.filter(keep) for f in (sentences, mentions, claims, regions))
-    regions = regions.join(claims.select("article", "claim_index"), on=["article", "claim_index"], how="semi")
+        sentences, mentions, claims, regions = (
+            f.filter(keep) for f in (sentences, mentions, claims, regions)
+        )
+    regions = regions.join(
+        claims.select("article", "claim_index"), on=["article", "claim_index"], how="semi"
+    )
     return Frames(articles, sentences, mentions, claims, regions, frames.problems, frames.timings)
 
 

@@ -50,7 +50,13 @@ TABLES = (
     "etl_file",
     "quarantine",
 )
-VIEWS = ("v_claims", "v_market_volumes", "v_model_leaderboard", "v_entity_coverage", "v_run_history")
+VIEWS = (
+    "v_claims",
+    "v_market_volumes",
+    "v_model_leaderboard",
+    "v_entity_coverage",
+    "v_run_history",
+)
 FACT_TABLES = ("fact_claim", "bridge_claim_region", "fact_entity_mention", "dim_sentence")
 
 
@@ -111,7 +117,9 @@ class WorkingDatabase:
             shutil.copyfile(db_path, self.path)
             self.connection.execute(f"attach '{quoted}' as {CATALOG}")
         else:
-            self.connection.execute(f"attach '{quoted}' as {CATALOG} (storage_version '{STORAGE_VERSION}')")
+            self.connection.execute(
+                f"attach '{quoted}' as {CATALOG} (storage_version '{STORAGE_VERSION}')"
+            )
         self.connection.execute(f"use {CATALOG}")
         self._in_transaction = False
 
@@ -144,11 +152,20 @@ class WorkingDatabase:
     # -- state ----------------------------------------------------------------
 
     def file_states(self) -> dict[str, FileState]:
-        rows = self.connection.execute("select path, content_hash, extractor_version, status from etl_file").fetchall()
-        return {path: FileState(content_hash, version, status) for path, content_hash, version, status in rows}
+        rows = self.connection.execute(
+            "select path, content_hash, extractor_version, status from etl_file"
+        ).fetchall()
+        return {
+            path: FileState(content_hash, version, status)
+            for path, content_hash, version, status in rows
+        }
 
     def next_load_id(self) -> int:
-        return int(self.connection.execute("select coalesce(max(load_id), 0) + 1 from etl_run").fetchone()[0])
+        return int(
+            self.connection.execute("select coalesce(max(load_id), 0) + 1 from etl_run").fetchone()[
+                0
+            ]
+        )
 
     def counts(self) -> dict[str, int]:
         return {
@@ -178,13 +195,23 @@ class WorkingDatabase:
         con = self.connection
         metrics = pl.DataFrame(
             [
-                {"metric_key": index + 1, "metric": row["metric"], "unit_kind": row["unit_kind"], "description": row["description"]}
+                {
+                    "metric_key": index + 1,
+                    "metric": row["metric"],
+                    "unit_kind": row["unit_kind"],
+                    "description": row["description"],
+                }
                 for index, row in enumerate(reference.metrics)
             ]
         )
         powertrains = pl.DataFrame(
             [
-                {"powertrain_key": index + 1, "powertrain": row["powertrain"], "name": row["name"], "description": row["description"]}
+                {
+                    "powertrain_key": index + 1,
+                    "powertrain": row["powertrain"],
+                    "name": row["name"],
+                    "description": row["description"],
+                }
                 for index, row in enumerate(reference.powertrains)
             ]
         )
@@ -194,7 +221,10 @@ class WorkingDatabase:
         def key_of(entity_type: str, name: str | None) -> int | None:
             return stable_key(entity_type, name) if name else None
 
-        rows: dict[str, list[dict]] = {name: [] for name in ("manufacturer", "model", "region", "organization", "person", "facility")}
+        rows: dict[str, list[dict]] = {
+            name: []
+            for name in ("manufacturer", "model", "region", "organization", "person", "facility")
+        }
         for entity in reference.entities:
             aliases = list(entity.aliases) + list(entity.demonyms)
             if entity.type == "manufacturer":
@@ -279,7 +309,9 @@ class WorkingDatabase:
             key = f"{entity_type}_key"
             # Reference rows are replaced wholesale; detected rows stay unless the
             # reference now names the same entity.
-            con.execute(f"delete from {table} where source = 'reference' or {key} in (select {key} from incoming_dim)")
+            con.execute(
+                f"delete from {table} where source = 'reference' or {key} in (select {key} from incoming_dim)"
+            )
             con.execute(f"insert into {table} by name select * from incoming_dim")
             con.unregister("incoming_dim")
 
@@ -292,10 +324,19 @@ class WorkingDatabase:
     def add_detected_entities(self, frames: Frames) -> None:
         """Entities found by rules (people, organisations, plants, sources) that the reference lacks."""
         con = self.connection
-        mentions = frames.mentions.filter(pl.col("rule") != "reference").select("entity_type", "entity_name").unique()
-        sources = frames.claims.filter(pl.col("source_org").is_not_null()).select(
-            pl.lit("organization").alias("entity_type"), pl.col("source_org").alias("entity_name")
-        ).unique()
+        mentions = (
+            frames.mentions.filter(pl.col("rule") != "reference")
+            .select("entity_type", "entity_name")
+            .unique()
+        )
+        sources = (
+            frames.claims.filter(pl.col("source_org").is_not_null())
+            .select(
+                pl.lit("organization").alias("entity_type"),
+                pl.col("source_org").alias("entity_name"),
+            )
+            .unique()
+        )
         detected = pl.concat([mentions, sources]).unique()
         columns = {
             "person": "person_key, name, organization, role, aliases, source",
@@ -307,7 +348,9 @@ class WorkingDatabase:
             names = detected.filter(pl.col("entity_type") == entity_type)["entity_name"].to_list()
             if not names:
                 continue
-            frame = pl.DataFrame({"key": [stable_key(entity_type, n) for n in names], "name": names})
+            frame = pl.DataFrame(
+                {"key": [stable_key(entity_type, n) for n in names], "name": names}
+            )
             con.register("detected_names", frame)
             width = len(column_list.split(",")) - 4  # key, name, aliases and source are given
             nulls = ", ".join(["null"] * width)
@@ -340,9 +383,13 @@ class WorkingDatabase:
                     "(select claim_key from fact_claim where article_key in (select article_key from retired))"
                 )
         for table in ("fact_claim", "fact_entity_mention", "dim_sentence"):
-            con.execute(f"delete from {table} where article_key in (select article_key from retired)")
+            con.execute(
+                f"delete from {table} where article_key in (select article_key from retired)"
+            )
         count = con.execute("select count(*) from retired").fetchone()[0]
-        con.execute("update dim_article set is_current = false where article_key in (select article_key from retired)")
+        con.execute(
+            "update dim_article set is_current = false where article_key in (select article_key from retired)"
+        )
         con.execute("drop table retired")
         con.unregister("retired_paths")
         return int(count)
@@ -354,17 +401,29 @@ class WorkingDatabase:
         con = self.connection
         articles = frames.articles.with_columns(
             pl.struct(["article", "content_hash", "extractor_version"])
-            .map_elements(lambda r: stable_key("article", r["article"], r["content_hash"], r["extractor_version"]), return_dtype=pl.Int64)
+            .map_elements(
+                lambda r: stable_key(
+                    "article", r["article"], r["content_hash"], r["extractor_version"]
+                ),
+                return_dtype=pl.Int64,
+            )
             .alias("article_key"),
             pl.lit(load_id, dtype=pl.Int64).alias("load_id"),
             pl.lit(loaded_at).alias("loaded_at"),
             pl.lit(True).alias("is_current"),
-            pl.col("published_on").dt.strftime("%Y%m%d").cast(pl.Int32, strict=False).alias("published_date_key"),
+            pl.col("published_on")
+            .dt.strftime("%Y%m%d")
+            .cast(pl.Int32, strict=False)
+            .alias("published_date_key"),
         )
         # A rerun of the same version (after a retire) replaces its row.
         con.register("incoming_articles", articles)
-        con.execute("delete from dim_article where article_key in (select article_key from incoming_articles)")
-        con.execute("insert into dim_article by name select * exclude (article_key), article_key from incoming_articles")
+        con.execute(
+            "delete from dim_article where article_key in (select article_key from incoming_articles)"
+        )
+        con.execute(
+            "insert into dim_article by name select * exclude (article_key), article_key from incoming_articles"
+        )
         keys = articles.select("article", "article_key")
 
         sentences = frames.sentences.join(keys, on="article").with_columns(
@@ -372,7 +431,9 @@ class WorkingDatabase:
             pl.lit(load_id, dtype=pl.Int64).alias("load_id"),
         )
         con.register("incoming_sentences", sentences)
-        con.execute("insert into dim_sentence by name select * exclude (article) from incoming_sentences")
+        con.execute(
+            "insert into dim_sentence by name select * exclude (article) from incoming_sentences"
+        )
         sentence_keys = sentences.select("article", "sentence_index", "sentence_key")
 
         mentions = (
@@ -381,7 +442,14 @@ class WorkingDatabase:
             .with_columns(
                 _child_keys(frames.mentions, "mention_index", 2).alias("mention_key"),
                 pl.struct(["entity_type", "entity_name"])
-                .map_elements(lambda r: stable_key(r["entity_type"], r["entity_name"]) if r["entity_type"] != "model" else None, return_dtype=pl.Int64)
+                .map_elements(
+                    lambda r: (
+                        stable_key(r["entity_type"], r["entity_name"])
+                        if r["entity_type"] != "model"
+                        else None
+                    ),
+                    return_dtype=pl.Int64,
+                )
                 .alias("entity_key"),
                 pl.lit(load_id, dtype=pl.Int64).alias("load_id"),
             )
@@ -459,7 +527,13 @@ class WorkingDatabase:
             join dim_region as region on region.name = r.region
             """
         )
-        for name in ("incoming_articles", "incoming_sentences", "incoming_mentions", "incoming_claims", "incoming_regions"):
+        for name in (
+            "incoming_articles",
+            "incoming_sentences",
+            "incoming_mentions",
+            "incoming_claims",
+            "incoming_regions",
+        ):
             con.unregister(name)
 
     # -- operations -----------------------------------------------------------
@@ -469,7 +543,12 @@ class WorkingDatabase:
         if outcomes.is_empty():
             return
         con = self.connection
-        con.register("outcomes", outcomes.with_columns(pl.lit(load_id, dtype=pl.Int64).alias("load_id"), pl.lit(seen_at).alias("seen_at")))
+        con.register(
+            "outcomes",
+            outcomes.with_columns(
+                pl.lit(load_id, dtype=pl.Int64).alias("load_id"), pl.lit(seen_at).alias("seen_at")
+            ),
+        )
         con.execute(
             """
             merge into etl_file as target
@@ -499,12 +578,18 @@ class WorkingDatabase:
         if rows.is_empty():
             return
         con = self.connection
-        start = int(con.execute("select coalesce(max(quarantine_id), 0) from quarantine").fetchone()[0])
-        frame = rows.with_row_index("offset").with_columns(
-            (pl.col("offset").cast(pl.Int64) + start + 1).alias("quarantine_id"),
-            pl.lit(load_id, dtype=pl.Int64).alias("load_id"),
-            pl.lit(created_at).alias("created_at"),
-        ).drop("offset")
+        start = int(
+            con.execute("select coalesce(max(quarantine_id), 0) from quarantine").fetchone()[0]
+        )
+        frame = (
+            rows.with_row_index("offset")
+            .with_columns(
+                (pl.col("offset").cast(pl.Int64) + start + 1).alias("quarantine_id"),
+                pl.lit(load_id, dtype=pl.Int64).alias("load_id"),
+                pl.lit(created_at).alias("created_at"),
+            )
+            .drop("offset")
+        )
         con.register("incoming_quarantine", frame)
         con.execute("insert into quarantine by name select * from incoming_quarantine")
         con.unregister("incoming_quarantine")
@@ -515,7 +600,9 @@ class WorkingDatabase:
             values[key] = json.dumps(values.get(key) or {})
         columns = ", ".join(values)
         placeholders = ", ".join("?" for _ in values)
-        self.connection.execute(f"insert into etl_run ({columns}) values ({placeholders})", list(values.values()))
+        self.connection.execute(
+            f"insert into etl_run ({columns}) values ({placeholders})", list(values.values())
+        )
 
     # -- publish --------------------------------------------------------------
 

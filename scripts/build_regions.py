@@ -64,11 +64,7 @@ def build_rows() -> list[dict[str, str]]:
     country_names: dict[str, str] = {}
     for country in sorted(pycountry.countries, key=lambda c: c.alpha_2):
         override = overrides.get(country.alpha_2, {})
-        name = (
-            override.get("name")
-            or getattr(country, "common_name", None)
-            or country.name
-        )
+        name = override.get("name") or getattr(country, "common_name", None) or country.name
         country_names[country.alpha_2] = name
         aliases = [country.name, getattr(country, "official_name", "") or ""]
         aliases += (override.get("aliases") or "").split("|")
@@ -93,7 +89,7 @@ def build_rows() -> list[dict[str, str]]:
             override = overrides.get(sub.code, {})
             plain = CHINESE_SUFFIX.sub("", sub.name)
             name = override.get("name") or plain
-            aliases = [sub.name, plain] + (override.get("aliases") or "").split("|")
+            aliases = [sub.name, plain, *(override.get("aliases") or "").split("|")]
             rows.append(
                 {
                     "name": name,

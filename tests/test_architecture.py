@@ -8,7 +8,19 @@ import pytest
 
 from .conftest import REPO
 
-PURE = ("textnorm", "clean", "segment", "recognise", "numbers", "periods", "claims", "parse", "evaluate", "read", "html")
+PURE = (
+    "textnorm",
+    "clean",
+    "segment",
+    "recognise",
+    "numbers",
+    "periods",
+    "claims",
+    "parse",
+    "evaluate",
+    "read",
+    "html",
+)
 IO_PACKAGES = {"prefect", "duckdb", "great_expectations"}
 
 

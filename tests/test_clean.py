@@ -69,7 +69,11 @@ def test_tag_lines_ratings_and_affiliate_notes_go(reference):
     )
     cleaned = clean_text(raw, reference.boilerplate)
     assert cleaned.title == "Ute sales climb in Australia"
-    assert {kind for kind, _ in cleaned.removed} == {"tag_line", "rating_widget", "affiliate_disclosure"}
+    assert {kind for kind, _ in cleaned.removed} == {
+        "tag_line",
+        "rating_widget",
+        "affiliate_disclosure",
+    }
     assert cleaned.text.endswith("The Ranger sold 5,000 units in October.")
 
 

@@ -17,21 +17,40 @@ from .conftest import SEEDS
 def test_run_with_missing_source_exits_non_zero_with_one_line():
     result = subprocess.run(
         [sys.executable, "-m", "flows", "run", "--source", "/no/such/dir"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines == ["pickup-etl: source /no/such/dir does not exist: pass --source with a folder, file or glob of articles"]
+    assert lines == [
+        "pickup-etl: source /no/such/dir does not exist: pass --source with a folder, file or glob of articles"
+    ]
     assert "Traceback" not in result.stderr
 
 
 def test_extract_prints_claims_with_gold_field_names():
-    result = CliRunner().invoke(main, ["extract", str(SEEDS / "002_bae4b555c2f5d7a3.txt"), "--format", "jsonl"])
+    result = CliRunner().invoke(
+        main, ["extract", str(SEEDS / "002_bae4b555c2f5d7a3.txt"), "--format", "jsonl"]
+    )
     assert result.exit_code == 0, result.output
     claims = [json.loads(line) for line in result.output.splitlines()]
     fields = {
-        "article", "sentence", "metric", "value", "unit", "qualifier", "manufacturer", "model", "region",
-        "powertrain", "period_start", "period_end", "change_pct", "baseline_value", "source_org",
+        "article",
+        "sentence",
+        "metric",
+        "value",
+        "unit",
+        "qualifier",
+        "manufacturer",
+        "model",
+        "region",
+        "powertrain",
+        "period_start",
+        "period_end",
+        "change_pct",
+        "baseline_value",
+        "source_org",
     }
     assert claims and all(set(claim) == fields for claim in claims)
     assert {"metric": "exports", "value": 3500.0, "manufacturer": "BYD"}.items() <= next(
@@ -59,7 +78,15 @@ def test_extract_of_a_missing_file_is_a_user_error():
 def test_query_prints_a_table_and_refuses_writes(seed_run):
     _summary, db = seed_run
     runner = CliRunner()
-    result = runner.invoke(main, ["query", "select metric, count(*) as n from v_claims group by metric order by metric", "--db", str(db)])
+    result = runner.invoke(
+        main,
+        [
+            "query",
+            "select metric, count(*) as n from v_claims group by metric order by metric",
+            "--db",
+            str(db),
+        ],
+    )
     assert result.exit_code == 0
     assert result.output.splitlines()[0].split("|")[0].strip() == "metric"
     assert "market_share_target" in result.output
@@ -76,5 +103,7 @@ def test_query_without_a_warehouse_says_how_to_make_one(tmp_path):
 
 def test_help_does_not_import_prefect_or_great_expectations():
     code = "import sys; from flows.cli import main; print('prefect' in sys.modules, 'great_expectations' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert result.stdout.strip() == "False False"

@@ -19,7 +19,9 @@ def test_seed_claims_meet_the_bar(seed_report):
     overall = seed_report["overall"]
     assert overall["claims"]["f1"] >= 0.95, seed_report["details"]
     assert overall["claims"]["strict_f1"] >= 0.85, seed_report["details"]
-    assert all(accuracy >= 0.9 for accuracy in overall["attributes"].values()), overall["attributes"]
+    assert all(accuracy >= 0.9 for accuracy in overall["attributes"].values()), overall[
+        "attributes"
+    ]
 
 
 def test_seed_entities_meet_the_bar(seed_report):
@@ -38,12 +40,33 @@ def test_seed_documents_lose_boilerplate_and_keep_text(seed_report):
 
 
 GOLD_CLAIM = {
-    "article": "a.txt", "quote": "sold 5,000 utes", "metric": "sales", "metric_alt": [], "value": 5000, "unit": "units",
-    "qualifier": "exact", "manufacturer": "Ford", "model": None, "region": ["Australia"], "powertrain": "all",
-    "period_start": "2025-10-01", "period_end": "2025-10-31", "change_pct": None, "baseline_value": None,
-    "source_org": None, "optional": False, "ambiguous": [],
+    "article": "a.txt",
+    "quote": "sold 5,000 utes",
+    "metric": "sales",
+    "metric_alt": [],
+    "value": 5000,
+    "unit": "units",
+    "qualifier": "exact",
+    "manufacturer": "Ford",
+    "model": None,
+    "region": ["Australia"],
+    "powertrain": "all",
+    "period_start": "2025-10-01",
+    "period_end": "2025-10-31",
+    "change_pct": None,
+    "baseline_value": None,
+    "source_org": None,
+    "optional": False,
+    "ambiguous": [],
 }
-PREDICTED = {**{k: v for k, v in GOLD_CLAIM.items() if k not in ("quote", "metric_alt", "optional", "ambiguous")}, "sentence": "Ford sold 5,000 utes in October."}
+PREDICTED = {
+    **{
+        k: v
+        for k, v in GOLD_CLAIM.items()
+        if k not in ("quote", "metric_alt", "optional", "ambiguous")
+    },
+    "sentence": "Ford sold 5,000 utes in October.",
+}
 
 
 @pytest.mark.parametrize(
@@ -64,7 +87,10 @@ def test_matching_rules(change, matches):
 
 def test_optional_gold_neither_helps_nor_hurts():
     optional = {**GOLD_CLAIM, "optional": True}
-    assert score_claims([optional], [PREDICTED]).summary()["claims"] | {} == score_claims([], []).summary()["claims"]
+    assert (
+        score_claims([optional], [PREDICTED]).summary()["claims"] | {}
+        == score_claims([], []).summary()["claims"]
+    )
     assert score_claims([optional], []).false_negative == 0
 
 

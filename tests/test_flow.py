@@ -17,7 +17,10 @@ pytestmark = pytest.mark.slow
 
 def _counts(db) -> dict[str, int]:
     with duckdb.connect(str(db), read_only=True) as connection:
-        return {name: connection.execute(f"select count(*) from {name}").fetchone()[0] for name in (*TABLES, *VIEWS)}
+        return {
+            name: connection.execute(f"select count(*) from {name}").fetchone()[0]
+            for name in (*TABLES, *VIEWS)
+        }
 
 
 def _expected_frames():
@@ -28,8 +31,16 @@ def _expected_frames():
 def test_seed_run_creates_exactly_the_star_schema(seed_run):
     _summary, db = seed_run
     with duckdb.connect(str(db), read_only=True) as connection:
-        tables = {row[0] for row in connection.execute("select table_name from duckdb_tables()").fetchall()}
-        views = {row[0] for row in connection.execute("select view_name from duckdb_views() where not internal").fetchall()}
+        tables = {
+            row[0]
+            for row in connection.execute("select table_name from duckdb_tables()").fetchall()
+        }
+        views = {
+            row[0]
+            for row in connection.execute(
+                "select view_name from duckdb_views() where not internal"
+            ).fetchall()
+        }
     assert tables == set(TABLES)
     assert views == set(VIEWS)
 
@@ -69,7 +80,13 @@ def test_seed_claims_carry_their_sentences(seed_run):
         ).fetchone()[0]
     assert china == [
         (
-            537000.0, "units", ["China"], "all", "2025-01-01", "2025-11-30", 12.0,
+            537000.0,
+            "units",
+            ["China"],
+            "all",
+            "2025-01-01",
+            "2025-11-30",
+            12.0,
             "China Automobile Dealers Association",
             "Through November, 537,000 pickups were sold in China, up 12% from the same period in 2024.",
         )

@@ -13,7 +13,13 @@ PUBLISHED = date(2025, 12, 3)
 
 def _periods(text, published=PUBLISHED, fiscal_start=1):
     return [
-        (p.text, p.period_start and p.period_start.isoformat(), p.period_end and p.period_end.isoformat(), p.comparison, p.future)
+        (
+            p.text,
+            p.period_start and p.period_start.isoformat(),
+            p.period_end and p.period_end.isoformat(),
+            p.comparison,
+            p.future,
+        )
         for p in find_periods(text, 0, len(text), published, fiscal_start)
     ]
 
@@ -81,7 +87,10 @@ def test_years_and_words_that_are_not_periods(text):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("537,000 were sold through November 2025, up from the first 11 months of 2024", (date(2025, 12, 1), "month")),
+        (
+            "537,000 were sold through November 2025, up from the first 11 months of 2024",
+            (date(2025, 12, 1), "month"),
+        ),
         ("Kia showed the truck at its 2025 investor day", (date(2025, 1, 1), "year")),
         ("No dates here.", (None, None)),
     ],
@@ -92,7 +101,14 @@ def test_publication_date_is_inferred_from_the_latest_data_month(text, expected)
 
 @pytest.mark.parametrize(
     "raw",
-    ["2025-12-03", "2025-12-03T10:00:00Z", "Wed, 03 Dec 2025 10:00:00 GMT", "December 3, 2025", "3 Dec 2025", "Published: Dec. 3rd, 2025 at 9:00 am"],
+    [
+        "2025-12-03",
+        "2025-12-03T10:00:00Z",
+        "Wed, 03 Dec 2025 10:00:00 GMT",
+        "December 3, 2025",
+        "3 Dec 2025",
+        "Published: Dec. 3rd, 2025 at 9:00 am",
+    ],
 )
 def test_declared_dates_parse(raw):
     assert parse_date(raw) == date(2025, 12, 3)

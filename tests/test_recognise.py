@@ -35,7 +35,10 @@ def _names(text, reference):
         ("Data from Carisyou shows it.", {("organization", "Carisyou Data Research Institute")}),
         ("A Kia-built truck.", {("manufacturer", "Kia")}),
         ("Sales in South-Africa rose.", {("region", "South Africa")}),
-        ("Central and South America.", {("region", "Central America"), ("region", "South America")}),
+        (
+            "Central and South America.",
+            {("region", "Central America"), ("region", "South America")},
+        ),
         ("The Jeep Gladiator sells.", {("manufacturer", "Jeep"), ("model", "Gladiator")}),
         ("The U.S. market.", {("region", "United States")}),
     ],
@@ -50,7 +53,9 @@ def test_a_common_word_model_needs_its_brand(reference):
 
 
 def test_georgia_is_the_us_state_in_an_american_story(reference):
-    assert ("region", "Georgia (US state)") in _names("Hyundai builds EVs in the United States, in Georgia.", reference)
+    assert ("region", "Georgia (US state)") in _names(
+        "Hyundai builds EVs in the United States, in Georgia.", reference
+    )
     assert ("region", "Georgia") in _names("Exports to Georgia and Armenia rose.", reference)
 
 
@@ -58,9 +63,12 @@ def test_georgia_is_the_us_state_in_an_american_story(reference):
     ("text", "person"),
     [
         ("CEO Ho Sung Song hinted at it.", "Ho Sung Song"),
-        ("Kia's head of marketing for South Africa, Christo Valentyn, confirmed it.", "Christo Valentyn"),
+        (
+            "Kia's head of marketing for South Africa, Christo Valentyn, confirmed it.",
+            "Christo Valentyn",
+        ),
         ("Jane Doe, an analyst at Cox Automotive, said demand is soft.", "Jane Doe"),
-        ("\"Demand is strong,\" said Maria Lopez.", "Maria Lopez"),
+        ('"Demand is strong," said Maria Lopez.', "Maria Lopez"),
     ],
 )
 def test_people_are_found_by_how_news_introduces_them(text, person, reference):
@@ -68,17 +76,31 @@ def test_people_are_found_by_how_news_introduces_them(text, person, reference):
 
 
 def test_capitalised_events_are_not_people(reference):
-    assert not {name for kind, name in _names("At the 2025 CEO Investor Day, Kia spoke.", reference) if kind == "person"}
+    assert not {
+        name
+        for kind, name in _names("At the 2025 CEO Investor Day, Kia spoke.", reference)
+        if kind == "person"
+    }
 
 
 def test_plants_match_whatever_head_noun_news_uses(reference):
-    names = _names("Ford moved staff from its Rouge electric-vehicle hub to the Dearborn truck plant.", reference)
-    assert {("facility", "Rouge Electric Vehicle Center"), ("facility", "Dearborn Truck Plant")} <= names
+    names = _names(
+        "Ford moved staff from its Rouge electric-vehicle hub to the Dearborn truck plant.",
+        reference,
+    )
+    assert {
+        ("facility", "Rouge Electric Vehicle Center"),
+        ("facility", "Dearborn Truck Plant"),
+    } <= names
 
 
 def test_an_acronym_after_a_name_is_that_entity(reference):
-    mentions = _mentions("The Korea Automobile Examiners Federation (KAEF) counted 5,000. KAEF said more.", reference)
-    assert [m.name for m in mentions if m.surface == "KAEF"] == ["Korea Automobile Examiners Federation"] * 2
+    mentions = _mentions(
+        "The Korea Automobile Examiners Federation (KAEF) counted 5,000. KAEF said more.", reference
+    )
+    assert [m.name for m in mentions if m.surface == "KAEF"] == [
+        "Korea Automobile Examiners Federation"
+    ] * 2
 
 
 @pytest.mark.parametrize("name", sorted(ENTITIES))

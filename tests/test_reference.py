@@ -14,14 +14,20 @@ from .conftest import REPO
 
 
 def test_regions_csv_is_what_the_build_script_generates():
-    spec = importlib.util.spec_from_file_location("build_regions", REPO / "scripts" / "build_regions.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_regions", REPO / "scripts" / "build_regions.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     committed = (resource_dir("reference") / "regions.csv").read_text(encoding="utf-8")
-    assert module.render(module.build_rows()) == committed, "regions.csv drifted: run python scripts/build_regions.py"
+    assert module.render(module.build_rows()) == committed, (
+        "regions.csv drifted: run python scripts/build_regions.py"
+    )
 
 
-@pytest.mark.parametrize("path", sorted(resource_dir("reference").glob("*.csv")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(resource_dir("reference").glob("*.csv")), ids=lambda p: p.name
+)
 def test_every_row_has_every_column(path):
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
@@ -56,12 +62,62 @@ def test_names_are_unique_within_a_type():
 @pytest.mark.parametrize(
     ("market", "brands"),
     [
-        ("United States", {"Ford", "Chevrolet", "GMC", "Ram", "Toyota", "Nissan", "Honda", "Hyundai", "Jeep", "Tesla", "Rivian"}),
-        ("China", {"Great Wall Motors", "BYD", "Changan", "JAC", "SAIC Maxus", "Radar", "Foton", "JMC", "Dongfeng", "Zhengzhou Nissan"}),
-        ("Australia", {"Ford", "Toyota", "Isuzu", "Mitsubishi", "Mazda", "Nissan", "Great Wall Motors", "SAIC Maxus", "BYD", "Kia", "KG Mobility"}),
+        (
+            "United States",
+            {
+                "Ford",
+                "Chevrolet",
+                "GMC",
+                "Ram",
+                "Toyota",
+                "Nissan",
+                "Honda",
+                "Hyundai",
+                "Jeep",
+                "Tesla",
+                "Rivian",
+            },
+        ),
+        (
+            "China",
+            {
+                "Great Wall Motors",
+                "BYD",
+                "Changan",
+                "JAC",
+                "SAIC Maxus",
+                "Radar",
+                "Foton",
+                "JMC",
+                "Dongfeng",
+                "Zhengzhou Nissan",
+            },
+        ),
+        (
+            "Australia",
+            {
+                "Ford",
+                "Toyota",
+                "Isuzu",
+                "Mitsubishi",
+                "Mazda",
+                "Nissan",
+                "Great Wall Motors",
+                "SAIC Maxus",
+                "BYD",
+                "Kia",
+                "KG Mobility",
+            },
+        ),
         ("Thailand", {"Toyota", "Isuzu", "Ford", "Mitsubishi", "Nissan", "MG", "BYD"}),
-        ("South Africa", {"Toyota", "Ford", "Isuzu", "Nissan", "Mahindra", "JAC", "Great Wall Motors"}),
-        ("Latin America", {"Fiat", "Chevrolet", "Volkswagen", "Renault", "Ram", "Toyota", "Peugeot"}),
+        (
+            "South Africa",
+            {"Toyota", "Ford", "Isuzu", "Nissan", "Mahindra", "JAC", "Great Wall Motors"},
+        ),
+        (
+            "Latin America",
+            {"Fiat", "Chevrolet", "Volkswagen", "Renault", "Ram", "Toyota", "Peugeot"},
+        ),
     ],
 )
 def test_pickup_brands_of_every_market_have_pickup_models(market, brands):

@@ -35,5 +35,7 @@ def test_every_expectation_states_its_level_and_reason(frame):
 
 @pytest.mark.parametrize("frame", sorted(SUITES))
 def test_schema_expectation_lists_the_frame_exactly(frame):
-    (schema_rule,) = [e for e in SUITES[frame]["expectations"] if e["type"] == "expect_table_columns_to_match_set"]
+    (schema_rule,) = [
+        e for e in SUITES[frame]["expectations"] if e["type"] == "expect_table_columns_to_match_set"
+    ]
     assert schema_rule["kwargs"]["column_set"] == list(SCHEMAS[frame])
