@@ -60,6 +60,13 @@ _DATELINE = re.compile(
 )
 
 
+# "AUBURN HILLS, Mich., Dec. 2, 2025 — Ram today ..." / "TOKYO, May 9, 2025 (Kyodo) —"
+_LEAD_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][A-Za-z]*\.?)*,\s*"
+    r"((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},\s+\d{4})\b"
+)
+
+
 def _is_tag_line(line: str) -> bool:
     """Keyword-stuffed tag lines: many short comma-separated items, no sentence."""
     if _SENTENCE_END.search(line) or line.count(",") < 3:
@@ -213,6 +220,13 @@ def _assemble(
             kept.pop(position)
             break
 
+    if dateline is None:
+        for line, _block in kept[:3]:
+            match = _LEAD_DATELINE.match(line)
+            if match:
+                dateline = match.group(1)
+                break
+
     title = None
     declared = normalise(declared_title).strip() if declared_title else None
     if declared:
@@ -244,6 +258,7 @@ def _assemble(
             and dek is None
             and position == 1
             and len(line.split()) <= 45
+            and not re.search(r"\d", line)  # a lede with figures is the story, not its standfirst
             and (len(kept) < 3 or kept[2][1] != line_block)
         ):
             kind = "dek"

@@ -155,7 +155,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "first_months",
         re.compile(
-            r"\b(?:the\s+)?first\s+"
+            r"\b(?:(?P<the>the)\s+)?first\s+"
             + _c("n")
             + r"\s+months(?:\s+of)?(?:\s+(?:the\s+year|"
             + _y("y")
@@ -260,7 +260,7 @@ _CORE_GROUPS = {
     "d",
 }
 _COMPARISON_BEFORE = re.compile(
-    r"(?:compared\s+(?:with|to)|from|versus|vs\.?|than|against|over|on|relative\s+to|up\s+from|down\s+from|same\s+(?:period|month|quarter|time)\s+(?:in|of|last)?)\s+(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:in|of|a)?\s*)?$",
+    r"\b(?:compared\s+(?:with|to)|from|versus|vs\.?|than|against|over|on|relative\s+to|up\s+from|down\s+from|same\s+(?:period|month|quarter|time)\s+(?:in|of|last)?)\s+(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:in|of|a)?\s*)?$",
     re.IGNORECASE,
 )
 _SAME_PERIOD = re.compile(
@@ -268,7 +268,8 @@ _SAME_PERIOD = re.compile(
     re.IGNORECASE,
 )
 _FUTURE_BEFORE = re.compile(
-    r"(?:planned\s+for|scheduled\s+for|due\s+in|due|launch\s+in|arrive\s+in|starting\s+in|in\s+time\s+for|ahead\s+of)\s+(?:the\s+end\s+of\s+)?$",
+    r"(?:planned\s+for|scheduled\s+for|slated\s+for|due\s+in|due|launch\s+in|arrive\s+in|starting\s+in|start\s+in|begin\s+in"
+    r"|starts\s+in|begins\s+in|expected\s+in|will\s+\w+\s+in|in\s+time\s+for|ahead\s+of)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?$",
     re.IGNORECASE,
 )
 
@@ -348,6 +349,10 @@ def _resolve(
             end_year = int(g["fy4"]) + 1
         else:
             end_year = int(raw) if len(raw) == 4 else 2000 + int(raw)
+        if g["fy2"] and fiscal_start == 4:
+            # Japanese and Indian news name an April-March year by its first year:
+            # "fiscal 2024" runs from April 2024 to March 2025.
+            end_year = int(g["fy2"]) + 1
         if fiscal_start == 1:
             return date(end_year, 1, 1), date(end_year, 12, 31), True
         return (
@@ -430,6 +435,8 @@ def _accept(kind: str, match: re.Match[str], text: str) -> bool:
             return False  # "may rise", "march on": lowercase month words are not months
         if raw.lower() in ("mar", "mar.", "may") and kind == "month_range":
             return False
+    if kind == "first_months" and not (g.get("the") or g.get("y") or g.get("rel")):
+        return False  # "its first seven months on sale" counts from a launch, not from January
     if kind == "year":
         # A bare year is a period after a preposition or before "sales";
         # "2025 CEO Investor Day" and "the 2026 Ranger" are not periods.

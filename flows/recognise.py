@@ -42,6 +42,7 @@ class Mention:
     sentence: int
     demonym: bool = False
     rule: str = "reference"
+    owner: str | None = None  # a model's manufacturer: "Strada" is Fiat's or Mitsubishi's
 
 
 @dataclass(frozen=True)
@@ -146,9 +147,11 @@ def build_gazetteer(reference: Reference) -> Gazetteer:
     return Gazetteer(dict(index), facility_keys, reference)
 
 
-def _case_ok(alias: _Alias, surface_tokens: list[Token]) -> bool:
+def _case_ok(alias: _Alias, surface_tokens: list[Token], plural: bool = False) -> bool:
     if len(alias.key) == 1:
         surface = surface_tokens[0].text
+        if plural:
+            surface = surface[: len(alias.original[0])]
         original = alias.original[0]
         return surface == original or (
             surface.isupper() and len(surface) >= 3 and surface == original.upper()
@@ -156,21 +159,50 @@ def _case_ok(alias: _Alias, surface_tokens: list[Token]) -> bool:
     return any(ch.isupper() for token in surface_tokens for ch in token.text)
 
 
+def _plural_of(word: str, stem: str) -> bool:
+    """'Cannons', 'Navaras', 'EVs', 'Americans': a plural of the stem."""
+    return word in (stem + "s", stem + "es")
+
+
+def _window_matches(alias: _Alias, window: list[Token]) -> bool:
+    n = len(alias.key)
+    for k in range(1, n):
+        word = window[k].lower
+        if word != alias.key[k] and not (k == n - 1 and _plural_of(word, alias.key[k])):
+            return False
+    return True
+
+
+def _candidate_aliases(gazetteer: Gazetteer, token: Token) -> list[tuple[_Alias, bool]]:
+    """Aliases that may start at a token: exact first word, else a one-word plural."""
+    exact = [(alias, False) for alias in gazetteer.index.get(token.lower, [])]
+    if exact:
+        return exact
+    word = token.lower
+    plurals: list[tuple[_Alias, bool]] = []
+    for stem in (word[:-1], word[:-2]) if word.endswith("s") else ():
+        if len(stem) >= 3:
+            plurals += [
+                (alias, True) for alias in gazetteer.index.get(stem, []) if len(alias.key) == 1
+            ]
+    return plurals
+
+
 def _match_at(gazetteer: Gazetteer, text: str, tokens: list[Token], i: int) -> list[_Alias]:
     """Aliases of the longest name starting at token i (several when ambiguous)."""
-    candidates = gazetteer.index.get(tokens[i].lower)
+    candidates = _candidate_aliases(gazetteer, tokens[i])
     if not candidates:
         return []
     found: list[_Alias] = []
     length = 0
-    for alias in candidates:
+    for alias, plural in candidates:
         n = len(alias.key)
         if n < length:
             break
         if i + n > len(tokens):
             continue
         window = tokens[i : i + n]
-        if any(window[k].lower != alias.key[k] for k in range(1, n)):
+        if not _window_matches(alias, window):
             continue
         gaps_ok = True
         for k in range(1, n):
@@ -182,7 +214,7 @@ def _match_at(gazetteer: Gazetteer, text: str, tokens: list[Token], i: int) -> l
             if gap.strip() == "." and gap != "." and len(window[k - 1].text) > 1:
                 gaps_ok = False  # "Korea. Republic" is two sentences, not a name
                 break
-        if not gaps_ok or not _case_ok(alias, window):
+        if not gaps_ok or not _case_ok(alias, window, plural):
             continue
         hyphen_digit = (
             i + 1 < len(tokens)
@@ -251,6 +283,11 @@ def _gazetteer_mentions(
         found = _match_at(gazetteer, text, tokens, i)
         if found:
             n = len(found[0].key)
+            split = _split_brand_prefix(gazetteer, text, tokens, i, found)
+            if split:
+                spans += split
+                i = split[-1][1]
+                continue
             spans.append((i, i + n, found))
             i += n
         else:
@@ -307,9 +344,31 @@ def _gazetteer_mentions(
                 surface=text[span_start:span_end],
                 sentence=sentence,
                 demonym=alias.demonym,
+                owner=alias.entity.manufacturer,
             )
         )
     return mentions
+
+
+def _split_brand_prefix(
+    gazetteer: Gazetteer, text: str, tokens: list[Token], i: int, found: list[_Alias]
+):
+    """'KGM Musso EV' is KGM + Musso EV, not the alias 'KGM Musso' + a stray 'EV'."""
+    alias = found[0]
+    if alias.entity.type != "model" or len(alias.key) < 2:
+        return None
+    for brand in gazetteer.index.get(tokens[i].lower, []):
+        b = len(brand.key)
+        if brand.entity.type != "manufacturer" or b >= len(alias.key) or alias.key[:b] != brand.key:
+            continue
+        rest = _match_at(gazetteer, text, tokens, i + b)
+        if (
+            rest
+            and rest[0].entity.type == "model"
+            and i + b + len(rest[0].key) > i + len(alias.key)
+        ):
+            return [(i, i + b, [brand]), (i + b, i + b + len(rest[0].key), rest)]
+    return None
 
 
 def _brand_prefix(

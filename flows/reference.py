@@ -65,7 +65,9 @@ class Reference:
     """Entities by type plus the lexicons of the extraction rules."""
 
     entities: list[Entity]
-    metric_cues: dict[str, tuple[str, str]]  # phrase -> (metric, role)
+    metric_cues: dict[
+        str, tuple[str, str]
+    ]  # phrase -> (metric, kind: verb | noun | *_modifier | share)
     qualifier_cues: dict[str, tuple[str, str]]  # phrase -> (qualifier, position)
     powertrain_cues: dict[str, str]  # phrase -> powertrain
     currencies: list[Currency]
@@ -210,7 +212,7 @@ def load_reference(directory: str | None = None) -> Reference:
     return Reference(
         entities=_entities(root),
         metric_cues={
-            row["phrase"]: (row["metric"], row["role"]) for row in _rows(root, "metric_cues.csv")
+            row["phrase"]: (row["metric"], row["kind"]) for row in _rows(root, "metric_cues.csv")
         },
         qualifier_cues={
             row["phrase"]: (row["qualifier"], row["position"])

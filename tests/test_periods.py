@@ -58,9 +58,12 @@ def test_december_published_in_january_means_last_december():
 
 
 def test_fiscal_year_follows_the_companys_year_start():
-    # Australian and Japanese fiscal years end in June and March.
+    # Australian fiscal years end in June and are named by that year ("FY25").
     assert _periods("in FY25", fiscal_start=7)[0][1:3] == ("2024-07-01", "2025-06-30")
-    assert _periods("in fiscal 2025", fiscal_start=4)[0][1:3] == ("2024-04-01", "2025-03-31")
+    # Japanese years run April-March; "FY2025" names the end, "fiscal 2024" the start.
+    assert _periods("in FY2025", fiscal_start=4)[0][1:3] == ("2024-04-01", "2025-03-31")
+    assert _periods("in fiscal 2024", fiscal_start=4)[0][1:3] == ("2024-04-01", "2025-03-31")
+    assert _periods("in the fiscal year ended March 2025")[0][1:3] == ("2024-04-01", "2025-03-31")
     assert _periods("in FY2025")[0][1:3] == ("2025-01-01", "2025-12-31")
 
 
