@@ -13,20 +13,35 @@ source, market, period and metric once and then runs through the figures
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from flows.numbers import NumberMatch, find_numbers
-from flows.periods import PeriodMatch, find_periods
+from flows.periods import find_periods
 from flows.recognise import Mention
 from flows.reference import Reference
 from flows.segment import Sentence
-
-COUNT_METRICS = ("sales", "registrations", "exports", "orders", "deliveries", "production")
-TARGET_METRICS = ("sales_target", "market_share_target")
-SHARE_METRICS = ("market_share", "market_share_target")
+from flows.sentence_reading import (
+    COUNT_METRICS,
+    RANK_ONE,
+    SHARE_METRICS,
+    TARGET_METRICS,
+    Candidate,
+    Lexicon,
+    SentenceReader,
+    attach_baselines,
+    attach_changes,
+    first_names,
+    last_names,
+    lexicon_for,
+    map_respectively,
+    names_in,
+    nearest_cue,
+    qualifier,
+    rank_phrase,
+    read_candidates,
+)
 
 
 @dataclass
@@ -74,244 +89,9 @@ class Claim:
 
 # --- grammar of market news (reference data lives in seeds/reference) -----
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*")
-_CHANGE_BEFORE = {
-    "up",
-    "down",
-    "rose",
-    "rise",
-    "rising",
-    "risen",
-    "fell",
-    "fall",
-    "falling",
-    "fallen",
-    "jumped",
-    "jump",
-    "jumping",
-    "grew",
-    "grow",
-    "growing",
-    "grown",
-    "increased",
-    "increase",
-    "increasing",
-    "decreased",
-    "decrease",
-    "declined",
-    "decline",
-    "declining",
-    "dropped",
-    "drop",
-    "dropping",
-    "surged",
-    "surge",
-    "surging",
-    "soared",
-    "soar",
-    "soaring",
-    "climbed",
-    "climb",
-    "slipped",
-    "slip",
-    "slid",
-    "slide",
-    "dipped",
-    "dip",
-    "plunged",
-    "plunge",
-    "plummeted",
-    "tumbled",
-    "gained",
-    "gain",
-    "lost",
-    "expanded",
-    "shrank",
-    "shrunk",
-    "contracted",
-    "slumped",
-    "spiked",
-    "leapt",
-    "leaped",
-    "rebounded",
-    "by",
-    "growth",
-    "boost",
-    "boosted",
-    "lifted",
-    "sank",
-    "eased",
-    "retreated",
-    "advanced",
-    "skyrocketed",
-    "rocketed",
-}
-_CHANGE_AFTER = {
-    "increase",
-    "rise",
-    "jump",
-    "gain",
-    "growth",
-    "surge",
-    "decline",
-    "drop",
-    "fall",
-    "decrease",
-    "slump",
-    "higher",
-    "lower",
-    "more",
-    "fewer",
-    "less",
-    "year-on-year",
-    "year-over-year",
-    "yoy",
-    "y-o-y",
-    "on-year",
-    "from",
-    "compared",
-    "versus",
-    "vs",
-    "over",
-    "on",
-    "than",
-    "uplift",
-    "improvement",
-    "hike",
-    "dip",
-    "slide",
-    "contraction",
-    "climb",
-    "boost",
-    "rebound",
-}
-_NEGATIVE = {
-    "down",
-    "fell",
-    "fall",
-    "falling",
-    "fallen",
-    "declined",
-    "decline",
-    "declining",
-    "decreased",
-    "decrease",
-    "dropped",
-    "drop",
-    "dropping",
-    "slipped",
-    "slip",
-    "slid",
-    "slide",
-    "dipped",
-    "dip",
-    "plunged",
-    "plunge",
-    "plummeted",
-    "tumbled",
-    "lost",
-    "shrank",
-    "shrunk",
-    "contracted",
-    "slumped",
-    "lower",
-    "fewer",
-    "less",
-    "slump",
-    "contraction",
-    "sank",
-    "eased",
-    "retreated",
-}
-# "made up 2.1% of sales" is a share, not a rise.
-_PHRASAL_UP = re.compile(
-    r"\b(?:made|make|makes|making|took|take|takes|taking)\s+up\s+(?:just\s+|only\s+|about\s+|around\s+|nearly\s+)?$",
-    re.IGNORECASE,
-)
-_BASELINE_BEFORE = re.compile(
-    r"(?:\b(?:up|down|rising|climbing|falling|growing|jumping|increasing|decreasing|dropping|rebounding)\s+from"
-    r"|\bcompared\s+(?:with|to)|\bversus|\bvs\.?|\bagainst|\bfrom|\btimes)"
-    r"\s+(?:the\s+)?(?:about\s+|around\s+|nearly\s+|just\s+|some\s+|roughly\s+)?$",
-    re.IGNORECASE,
-)
-_RANK_VERBS = {
-    "ranked",
-    "ranks",
-    "ranking",
-    "rank",
-    "placed",
-    "came",
-    "finished",
-    "sits",
-    "sat",
-    "slotted",
-    "was",
-    "is",
-    "remained",
-    "remains",
-    "held",
-    "took",
-    "claimed",
-    "secured",
-    "in",
-    "at",
-    "moved",
-    "climbed",
-    "fell",
-    "dropped",
-    "slipped",
-    "rose",
-    "were",
-    "are",
-    "be",
-    "been",
-    "to",
-}
-_RANK_FILLERS = {
-    "a",
-    "an",
-    "the",
-    "close",
-    "distant",
-    "strong",
-    "solid",
-    "narrow",
-    "clear",
-    "comfortable",
-    "respectable",
-    "joint",
-    "equal",
-    "overall",
-    "in",
-}
-_RANK_AFTER = re.compile(
-    r"^(?:-|\s)?(?:place|spot|position|placed|ranked|best[- ]?sell(?:ing|er)|most[- ]popular|biggest[- ]selling|largest[- ]selling|top[- ]selling|most[- ]sold|most[- ]registered)\b",
-    re.IGNORECASE,
-)
-_RANK_ONE = re.compile(
-    r"\b(?:best[- ]?selling|top[- ]selling|biggest[- ]selling|most[- ]sold|most[- ]registered|best[- ]seller|top[- ]seller|number[- ]one[- ]selling)\b",
-    re.IGNORECASE,
-)
-_FOLLOWED_BY = re.compile(r"\bfollowed\s+by\b", re.IGNORECASE)
-_PRICE_CUES = re.compile(
-    r"\b(?:(?:priced|price[sd]?|pricing)(?:\s+(?:at|from|of|for))?|starts?\s+(?:at|from)|starting\s+(?:at|from)|costs?|costing|msrp|rrp|retails?\s+(?:for|at)|sticker|drive[- ]away|driveaway|sells\s+for|list\s+price|base\s+price|from)\s+(?:just\s+|about\s+|around\s+|roughly\s+|under\s+|over\s+|an?\s+)?$",
-    re.IGNORECASE,
-)
-_PRICE_AFTER = re.compile(
-    r"^\s*(?:msrp|rrp|before\s+on[- ]road|drive[- ]away|driveaway|plus\s+on[- ]road|\(?\s*excluding)",
-    re.IGNORECASE,
-)
-# Money that is a fee, tax or subsidy, not the price of a vehicle.
-_NOT_PRICE_AFTER = re.compile(
-    r"^\s*(?:\w+\s+)?(?:destination|delivery|freight|charge|fee|fees|tax|credit|rebate|incentive|discount|subsidy|tariff|deposit|surcharge|investment|loss|profit|revenue|fine|bonus|budget)\b",
-    re.IGNORECASE,
-)
-_CLAUSE_BREAK = re.compile(
-    r";|:\s|\s[—–]\s|\s--\s|,\s(?=(?:while|whereas|but|although|though|compared)\b)|\s(?=(?:while|whereas)\s)|,\s(?=(?:and|which|who)\b[^.;]*\d)",
-    re.IGNORECASE,
-)
+
 _ATTRIBUTION_BEFORE = re.compile(
-    r"(?:according\s+to(?:\s+(?:the\s+)?(?:\w+\s+){0,2}(?:data|figures|statistics|numbers|estimates|a\s+report|research|analysis|tally)(?:\s+\w+){0,3}\s+(?:from|by|of))?"
+    r"(?:according\s+to(?:\s+(?:the\s+)?(?:\w+\s+){0,2}(?:data|figures|statistics|numbers|estimates|a\s+report|research|analysis|tally)(?:\s+\w+){0,3}\s+(?:from|by|of))?(?:\s+the(?:\s+[a-z][\w-]*){1,4})?"
     r"|(?:data|figures|statistics|numbers|estimates|reports?|research|analysis|tallies|tally)(?:\s+\w+){0,2}\s+(?:from|by|of|compiled\s+by|released\s+by|published\s+by)"
     r"|compiled\s+by|released\s+by|published\s+by|citing|cited\s+by|sourced\s+from|per)\s+(?:the\s+)?(?:latest\s+)?$",
     re.IGNORECASE,
@@ -328,12 +108,12 @@ _SELF_REPORT_AFTER = re.compile(
 _VIA = re.compile(r"\bvia\s+$", re.IGNORECASE)
 _SPEAKING_WITH = re.compile(r"\b(?:speaking|talking)\s+(?:with|to)\s+$|\btold\s+$", re.IGNORECASE)
 _COMPANY_REFERENCE = re.compile(
-    r"^\W*(?:the\s+(?:company|automaker|carmaker|car\s+maker|brand|firm|manufacturer|maker|group|marque|truck\s+maker|ev\s+maker)|it)\b",
+    r"(?:^\W*|\b)(?:the\s+(?:company|automaker|carmaker|car\s+maker|brand|firm|manufacturer|maker|group|marque|truck\s+maker|ev\s+maker)|(?:^|\W)it|its)\b",
     re.IGNORECASE,
 )
 # "The compact pickup has sold ...", "since the truck was revealed": the model named before.
 _VEHICLE_REFERENCE = re.compile(
-    r"(?:^\W*|\b(?:since|as|when|while|after)\s+)the\s+(?:[a-z-]+\s+){0,3}(?:pickup|ute|truck|bakkie|model|vehicle)\b",
+    r"\bthe\s+(?:[a-z-]+\s+){0,2}(?:pickup|ute|truck|bakkie|model|vehicle)\b(?!\s+(?:segment|market|sector|industry|class|category|makers?|sales))|(?:^|[.;,]\s+)it\s",
     re.IGNORECASE,
 )
 _DESTINATION_BEFORE = re.compile(
@@ -344,182 +124,19 @@ _ORIGIN_BEFORE = re.compile(
     r"\b(?:plant|factory|facility|built|made|produced|assembled|manufactured|based)\s+(?:at\s+\w+\s+)?(?:\w+\s+){0,2}in\s+$",
     re.IGNORECASE,
 )
-_EVENT_BEFORE = re.compile(
-    r"\b(?:went\s+on\s+sale|goes\s+on\s+sale|on\s+sale\s+since|launched|launches|arrived|arrives|debuted|was\s+revealed|was\s+unveiled|unveiled|introduced|resumed\s+selling|was\s+founded|founded)\b[^,;.]*$",
-    re.IGNORECASE,
-)
 _ANAPHORIC_PERIOD = re.compile(
     r"\b(?:in|during|over|for|across)\s+the\s+(?:same\s+)?(?:period|quarter|month|half|year\s+so\s+far)\b(?!\s+(?:a\s+year|last|of\s+\d|in\s+\d))",
     re.IGNORECASE,
 )
-_GENERIC_VEHICLE = {
-    "pickups",
-    "pickup",
-    "pick-ups",
-    "pick-up",
-    "trucks",
-    "truck",
-    "utes",
-    "ute",
-    "vehicles",
-    "vehicle",
-    "cars",
-    "car",
-    "lineup",
-    "line-up",
-    "bakkies",
-    "bakkie",
-    "4x4s",
-}
-_GENERIC_PLURAL = {"pickups", "pick-ups", "trucks", "utes", "vehicles", "cars", "bakkies", "4x4s"}
 _AGGREGATE = re.compile(
     r"\b(?:overall|in\s+total|total|combined|brand[- ]wide|across\s+(?:its|the)\s+(?:range|lineup|line-up))\b",
     re.IGNORECASE,
 )
-_STOP_WORDS = {
-    "in",
-    "on",
-    "at",
-    "by",
-    "for",
-    "from",
-    "to",
-    "with",
-    "and",
-    "or",
-    "but",
-    "as",
-    "while",
-    "than",
-    "were",
-    "was",
-    "is",
-    "are",
-    "be",
-    "been",
-    "has",
-    "have",
-    "had",
-    "will",
-    "would",
-    "could",
-    "this",
-    "that",
-    "these",
-    "those",
-    "the",
-    "a",
-    "an",
-    "its",
-    "their",
-    "his",
-    "her",
-    "last",
-    "next",
-    "so",
-    "per",
-    "each",
-    "every",
-    "compared",
-    "up",
-    "down",
-    "ahead",
-    "behind",
-    "during",
-    "after",
-    "before",
-    "since",
-    "until",
-    "through",
-    "into",
-    "across",
-    "among",
-    "against",
-    "versus",
-    "vs",
-    "respectively",
-    "alone",
-    "combined",
-    "year",
-    "month",
-    "week",
-    "it",
-    "they",
-    "which",
-    "who",
-    "making",
-    "giving",
-    "taking",
-    "keeping",
-    "leaving",
-    "putting",
-    "bringing",
-    "year-on-year",
-}
-_BARE_LINK = re.compile(
-    r"(?:\b(?:on|with|at|managed|recorded|added|had|took|posted|logged|notched|reached|totalled|totaled|hit|tallied|scored)\s+(?:just\s+|about\s+|around\s+|nearly\s+|some\s+|over\s+|more\s+than\s+)?|^\s*)$",
-    re.IGNORECASE,
-)
 # Words that may stand between a verb and the number it governs ("sold more than 2,000").
-_GOVERNED_BY_VERB = {
-    "over",
-    "more",
-    "than",
-    "nearly",
-    "about",
-    "around",
-    "almost",
-    "roughly",
-    "some",
-    "just",
-    "a",
-    "an",
-    "the",
-    "total",
-    "of",
-    "record",
-    "another",
-    "further",
-    "additional",
-    "only",
-    "at",
-    "least",
-    "approximately",
-    "alone",
-    "up",
-    "to",
-    "exactly",
-    "well",
-    "under",
-    "less",
-    "fewer",
-    "already",
-    "also",
-    "still",
-    "close",
-    "in",
-    "excess",
-    "upwards",
-    "north",
-    "estimated",
-    "combined",
-    "its",
-    "their",
-    "better",
-    "slightly",
-    "barely",
-}
-_BUYER_VERBS = {
-    "found",
-    "attracted",
-    "won",
-    "drew",
-    "secured",
-    "lured",
-    "finds",
-    "attracts",
-    "wins",
-}
+# Verbs whose objects are vehicles but not market figures.
+_STATEMENT_DATE = re.compile(
+    r"\b(?:said|told|announced|reported|confirmed|stated|wrote|revealed)\b[^.;]*$", re.IGNORECASE
+)
 _HOME_MARKET = re.compile(
     r"\b(?:domestic|domestically|at\s+home|home\s+market|local\s+market)\b", re.IGNORECASE
 )
@@ -532,623 +149,18 @@ _PREDICATE_BREAK = re.compile(
 # --- the lexicon, compiled once per Reference ------------------------------
 
 
-class _Lexicon:
-    def __init__(self, reference: Reference) -> None:
-        self.reference = reference
-        self.metric_pattern = self._alternation(reference.metric_cues)
-        self.powertrain_pattern = self._alternation(reference.powertrain_cues, upper_exact=True)
-        self.metric_by_phrase = {self._fold(p): v for p, v in reference.metric_cues.items()}
-        self.powertrain_by_phrase = {self._fold(p): v for p, v in reference.powertrain_cues.items()}
-        before = {p: q for p, (q, pos) in reference.qualifier_cues.items() if pos == "before"}
-        after = {p: q for p, (q, pos) in reference.qualifier_cues.items() if pos == "after"}
-        self.qualifier_before = re.compile(
-            r"(?:^|[\s(])("
-            + "|".join(re.escape(p) for p in sorted(before, key=len, reverse=True))
-            + r")\s*$",
-            re.IGNORECASE,
-        )
-        self.qualifier_after = re.compile(
-            r"^\s?("
-            + "|".join(re.escape(p) for p in sorted(after, key=len, reverse=True))
-            + r")(?!\w)",
-            re.IGNORECASE,
-        )
-        self.qualifier_before_map = {p.lower(): q for p, q in before.items()}
-        self.qualifier_after_map = {p.lower(): q for p, q in after.items()}
-        self.count_nouns = {noun.lower(): kind for noun, kind in reference.count_nouns.items()}
-        self.max_noun_words = max(len(noun.split()) for noun in reference.count_nouns)
-        self.models = {}
-        for entity in reference.entities:
-            if entity.type == "model":
-                self.models.setdefault(entity.name, []).append(entity)
-        share = [
-            self._fold(p) for p, (_m, kind) in reference.metric_cues.items() if kind == "share"
-        ]
-        self.share_phrases = set(share)
-
-    @staticmethod
-    def _fold(phrase: str) -> str:
-        return re.sub(r"[\s-]+", " ", phrase.lower())
-
-    def _alternation(self, table: dict, upper_exact: bool = False) -> re.Pattern[str]:
-        parts = []
-        for phrase in sorted(table, key=len, reverse=True):
-            body = re.escape(phrase).replace(r"\ ", r"[\s-]")
-            parts.append(f"(?-i:{body})" if upper_exact and phrase.isupper() else body)
-        return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
-
-    def model_powertrain(self, model: str | None, manufacturer: str | None) -> str | None:
-        for entity in self.models.get(model or "", []):
-            if manufacturer is None or entity.manufacturer == manufacturer:
-                return entity.powertrains[0] if len(entity.powertrains) == 1 else None
-        return None
-
-    def model_brand(self, model: str | None, manufacturer: str | None = None) -> str | None:
-        candidates = self.models.get(model or "", [])
-        for entity in candidates:
-            if manufacturer and manufacturer in self.reference.manufacturer_lineage(
-                entity.manufacturer
-            ):
-                return entity.manufacturer
-        return candidates[0].manufacturer if candidates else None
-
-
-_LEXICONS: dict[int, _Lexicon] = {}
-
-
-def _lexicon(reference: Reference) -> _Lexicon:
-    lexicon = _LEXICONS.get(id(reference))
-    if lexicon is None:
-        lexicon = _LEXICONS[id(reference)] = _Lexicon(reference)
-    return lexicon
-
-
 # --- one sentence, read once ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Cue:
-    start: int
-    end: int
-    metric: str
-    kind: str  # verb | noun | export_modifier | target_modifier | share
-    phrase: str
-
-
-@dataclass
-class _Period:
-    match: PeriodMatch
-    event: bool  # "which went on sale in July": a date of something else
-
-
-@dataclass
-class _NounPhrase:
-    noun: str | None
-    kind: str | None  # vehicle | other | buyer | metric | None
-    end: int
-    models: list[Mention]
-    verb_after: _Cue | None
-
-
-@dataclass
-class _Candidate:
-    number: NumberMatch | None
-    metric: str
-    unit: str
-    value: float | None
-    clause: int
-    position: int
-    verb: str | None = None
-    via_modifier: bool = False
-    ranked_entity: tuple[str | None, str | None] | None = None
-    noun: _NounPhrase | None = None
-    change: float | None = None
-    baseline: float | None = None
-    baseline_period: PeriodMatch | None = None
-
-
-def _inside(offset: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= offset < end for start, end in spans)
-
-
-class _SentenceReader:
-    def __init__(
-        self,
-        text: str,
-        sentence: Sentence,
-        mentions: list[Mention],
-        lexicon: _Lexicon,
-        published: date | None,
-        fiscal_start: int,
-    ) -> None:
-        self.text = text
-        self.sentence = sentence
-        self.lexicon = lexicon
-        self.mentions = mentions
-        self.published = published
-        self.entity_spans = [
-            (m.start, m.end)
-            for m in mentions
-            if m.type in ("model", "manufacturer", "organization", "facility")
-        ]
-        bounds = [sentence.start]
-        bounds += [m.end() for m in _CLAUSE_BREAK.finditer(text, sentence.start, sentence.end)]
-        bounds.append(sentence.end)
-        self.clauses = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-        self.words = [
-            (m.start(), m.end(), m.group().lower())
-            for m in _WORD.finditer(text, sentence.start, sentence.end)
-        ]
-        self.word_starts = [w[0] for w in self.words]
-        self.periods = [
-            _Period(p, bool(_EVENT_BEFORE.search(text, self.clause_span(p.start)[0], p.start)))
-            for p in find_periods(text, sentence.start, sentence.end, published, fiscal_start)
-        ]
-        period_spans = [(p.match.start, p.match.end) for p in self.periods]
-        self.numbers = [
-            n
-            for n in find_numbers(text, sentence.start, sentence.end, lexicon.reference)
-            if n.kind not in ("year", "date")
-            and not _inside(n.start, self.entity_spans)
-            and not _inside(n.start, period_spans)
-        ]
-        self.cues = []
-        for match in lexicon.metric_pattern.finditer(text, sentence.start, sentence.end):
-            if _inside(match.start(), self.entity_spans):
-                continue
-            metric, kind = lexicon.metric_by_phrase[lexicon._fold(match.group())]
-            if kind == "verb" and re.search(
-                r"\b(?:locally|domestically|locally-)\s*$",
-                text[max(sentence.start, match.start() - 12) : match.start()],
-            ):
-                continue  # "the locally built Ranger" describes the truck
-            self.cues.append(_Cue(match.start(), match.end(), metric, kind, match.group().lower()))
-        self.powertrain_cues = [
-            (m.start(), m.end(), lexicon.powertrain_by_phrase[lexicon._fold(m.group())])
-            for m in lexicon.powertrain_pattern.finditer(text, sentence.start, sentence.end)
-            if not _inside(m.start(), self.entity_spans)
-        ]
-
-    def clause_index(self, offset: int) -> int:
-        for index, (start, end) in enumerate(self.clauses):
-            if start <= offset < end:
-                return index
-        return len(self.clauses) - 1
-
-    def clause_span(self, offset: int) -> tuple[int, int]:
-        return self.clauses[self.clause_index(offset)]
-
-    def words_before(self, offset: int, count: int) -> list[str]:
-        index = bisect.bisect_left(self.word_starts, offset)
-        return [w[2] for w in self.words[max(0, index - count) : index]]
-
-    def words_after(self, offset: int, count: int) -> list[tuple[int, int, str]]:
-        index = bisect.bisect_left(self.word_starts, offset)
-        return self.words[index : index + count]
-
-    def mentions_in(self, types: tuple[str, ...], start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if m.type in types and start <= m.start < end]
-
-    def has_kind(self, kind: str, start: int, end: int) -> bool:
-        return any(c.kind == kind and start <= c.start < end for c in self.cues)
 
 
 # --- numbers to candidates ---------------------------------------------------
 
 
-def _noun_phrase(reader: _SentenceReader, number: NumberMatch) -> _NounPhrase:
-    """What a number counts: the noun after it ("14,313 registrations", "2,000 RD6 units")."""
-    lexicon = reader.lexicon
-    text = reader.text
-    models: list[Mention] = []
-    position = number.end
-    first_unknown: tuple[str, int] | None = None
-    noun: str | None = None
-    kind: str | None = None
-    end = number.end
-    for start, stop, word in reader.words_after(number.end, 8):
-        if re.search(r"[,;:.()—–]", text[position:start]):
-            break
-        mention = next(
-            (
-                m
-                for m in reader.mentions
-                if m.start <= start < m.end and m.type in ("model", "manufacturer")
-            ),
-            None,
-        )
-        if mention is not None:
-            if mention.type == "model" and mention not in models:
-                models.append(mention)
-            position = max(stop, mention.end)
-            end = position
-            continue
-        if start < position:
-            continue
-        phrase_kind = None
-        for size in range(lexicon.max_noun_words, 0, -1):
-            phrase = re.sub(r"\s+", " ", text[start : start + 60]).lower().split(" ")[:size]
-            candidate = " ".join(phrase).strip(".,;:")
-            if candidate in lexicon.count_nouns:
-                phrase_kind = lexicon.count_nouns[candidate]
-                noun, kind, end = (
-                    candidate,
-                    phrase_kind,
-                    start + len(" ".join(phrase).rstrip(".,;:")),
-                )
-                break
-        if phrase_kind:
-            break
-        folded = lexicon._fold(word)
-        if folded in lexicon.metric_by_phrase and lexicon.metric_by_phrase[folded][1] == "noun":
-            noun, kind, end = word, "metric", stop
-            break
-        if any(s <= start < e for s, e, _ in reader.powertrain_cues):
-            position = stop
-            continue
-        if word == "and" and any(
-            m.start > stop and m.type == "model" and m.start - stop < 3 for m in reader.mentions
-        ):
-            position = stop
-            continue  # "7,650 Silverado EV and Sierra EV pickups"
-        if word in _STOP_WORDS:
-            break
-        if first_unknown is None:
-            first_unknown = (word, stop)
-        position = stop
-    if noun is None and models:
-        kind, end = "vehicle", end
-    elif noun is None and first_unknown is not None:
-        noun = first_unknown[0]
-    verb_after = None
-    if kind in ("vehicle", "metric") or models:
-        for cue in reader.cues:
-            if (
-                cue.kind == "verb"
-                and cue.start >= end
-                and len(reader.text[end : cue.start].split()) <= 3
-                and not re.search(r"[,;:.]", reader.text[end : cue.start])
-            ):
-                verb_after = cue
-                break
-    return _NounPhrase(noun, kind, end, models, verb_after)
-
-
-def _change_value(reader: _SentenceReader, number: NumberMatch) -> float | None:
-    """The signed change if a percent is a change ("up 12%", "a 68% jump")."""
-    before = reader.words_before(number.start, 3)
-    after = [w[2] for w in reader.words_after(number.end, 2)]
-    if before and before[-1] == "to":
-        return None  # "climbed to 41.2%": the new level, not the change
-    if _PHRASAL_UP.search(
-        reader.text[max(reader.sentence.start, number.start - 30) : number.start]
-    ):
-        return None
-    if not (
-        any(word in _CHANGE_BEFORE for word in before) or (after and after[0] in _CHANGE_AFTER)
-    ):
-        return None
-    if (
-        before
-        and before[-1] == "by"
-        and not any(word in _CHANGE_BEFORE - {"by"} for word in before)
-    ):
-        return None
-    negative = any(word in _NEGATIVE for word in before) or (after and after[0] in _NEGATIVE)
-    return -number.value if negative else number.value
-
-
-_SHARE_OF = re.compile(
-    r"^\s*of\s+(?:the\s+|all\s+|total\s+|its\s+|their\s+)?(?:[\w.,-]+\s+){0,4}?(?:pickups?|utes?|trucks?|vehicles?|cars?|sales|registrations|market|segment|buyers|deliveries|bakkies|purchases)\b",
-    re.IGNORECASE,
-)
-
-
-def _is_share(reader: _SentenceReader, number: NumberMatch) -> bool:
-    if _SHARE_OF.match(reader.text[number.end : number.end + 80]):
-        return True
-    window_start = max(reader.sentence.start, number.start - 30)
-    window_end = min(reader.sentence.end, number.end + 45)
-    for cue in reader.cues:
-        if cue.kind == "share" and window_start <= cue.start < window_end:
-            between = (
-                reader.text[number.end : cue.start]
-                if cue.start >= number.end
-                else reader.text[cue.end : number.start]
-            )
-            if len(between) < 45 and not re.search(r"\d", between):
-                return True
-    return False
-
-
-def _adjacent_verb(
-    reader: _SentenceReader, number: NumberMatch, clause: tuple[int, int]
-) -> _Cue | None:
-    """A sales verb governing the number: 'sold over 3,500', 'registered nearly 23,500'."""
-    best = None
-    for cue in reader.cues:
-        if cue.kind != "verb" or not (clause[0] <= cue.start < number.start):
-            continue
-        between = reader.text[cue.end : number.start].lower().split()
-        if len(between) <= 4 and all(word.strip("$") in _GOVERNED_BY_VERB for word in between):
-            best = cue
-    return best
-
-
-def _nearest(
-    reader: _SentenceReader, position: int, span: tuple[int, int], kinds: tuple[str, ...]
-) -> _Cue | None:
-    best = None
-    for cue in reader.cues:
-        if cue.kind not in kinds or not (span[0] <= cue.start < span[1]):
-            continue
-        distance = position - cue.end if cue.end <= position else (cue.start - position) * 1.5
-        if best is None or distance < best[0]:
-            best = (distance, cue)
-    return best[1] if best else None
-
-
-def _bare_after_name(reader: _SentenceReader, number: NumberMatch, clause: tuple[int, int]) -> bool:
-    """'the HiLux on 48,310', 'the GWM Cannon managed 655', 'the Mitsubishi Triton 734'."""
-    names = reader.mentions_in(("model", "manufacturer"), clause[0], number.start)
-    if not names:
-        return False
-    lead = reader.text[max(clause[0], number.start - 40) : number.start]
-    if _BARE_LINK.search(lead) and re.search(
-        r"\b(?:on|with|at|managed|recorded|added|had|took|posted|logged|notched|reached|totalled|totaled|hit|tallied|scored)\s+\S*\s*$",
-        lead,
-        re.IGNORECASE,
-    ):
-        return True
-    return reader.text[max(m.end for m in names) : number.start].strip() == ""
-
-
-def _candidates(
-    reader: _SentenceReader, context_metric: str | None
-) -> tuple[
-    list[_Candidate], list[tuple[NumberMatch, float]], list[tuple[NumberMatch, PeriodMatch | None]]
-]:
-    """Level claims, changes and baselines of one sentence."""
-    claims: list[_Candidate] = []
-    changes: list[tuple[NumberMatch, float]] = []
-    baselines: list[tuple[NumberMatch, PeriodMatch | None]] = []
-    sentence = reader.sentence
-    for number in reader.numbers:
-        clause_index = reader.clause_index(number.start)
-        clause = reader.clauses[clause_index]
-        target = reader.has_kind("target_modifier", clause[0], clause[1])
-        lead = reader.text[max(sentence.start, number.start - 30) : number.start]
-        if number.kind == "percent":
-            if _BASELINE_BEFORE.search(lead) and claims and claims[-1].unit == "percent":
-                baselines.append((number, None))
-                continue
-            share = _is_share(reader, number)
-            change = _change_value(reader, number)
-            if change is not None and not share:
-                changes.append((number, change))
-            elif share or (change is None and reader.has_kind("share", clause[0], clause[1])):
-                metric = "market_share_target" if target else "market_share"
-                claims.append(
-                    _Candidate(number, metric, "percent", number.value, clause_index, number.start)
-                )
-            continue
-        if number.kind == "money":
-            tail = reader.text[number.end : number.end + 40]
-            if _NOT_PRICE_AFTER.match(tail):
-                continue
-            noun = _noun_phrase(reader, number)
-            if _PRICE_CUES.search(lead) or _PRICE_AFTER.match(tail) or noun.kind == "vehicle":
-                if _BASELINE_BEFORE.search(lead) and claims and claims[-1].unit == number.currency:
-                    baselines.append((number, None))
-                    continue
-                claims.append(
-                    _Candidate(
-                        number,
-                        "price",
-                        number.currency or "USD",
-                        number.value,
-                        clause_index,
-                        number.start,
-                        noun=noun,
-                    )
-                )
-            continue
-        if number.kind == "ordinal":
-            previous_rank = next(
-                (c for c in reversed(claims) if c.metric == "sales_rank" and c.number is not None),
-                None,
-            )
-            gap = reader.text[previous_rank.number.end : number.start] if previous_rank else ""
-            coordinated = previous_rank is not None and (
-                re.fullmatch(r",?\s*(?:and|or|,)\s*", gap)
-                or (
-                    re.match(r"^\s*(?:,\s*)?(?:and|while)\b", gap)
-                    and reader.mentions_in(
-                        ("model", "manufacturer"), previous_rank.number.end, number.start
-                    )
-                    and reader.text[number.start - 1] == " "
-                    and re.search(r"\S\s*$", gap)
-                )
-            )
-            if coordinated or _ordinal_is_rank(reader, number):
-                claims.append(
-                    _Candidate(
-                        number, "sales_rank", "rank", number.value, clause_index, number.start
-                    )
-                )
-            continue
-        if number.kind != "count":
-            continue
-        if _BASELINE_BEFORE.search(lead) and any(c.unit == "units" for c in claims):
-            following = [p.match for p in reader.periods if 0 <= p.match.start - number.end <= 6]
-            baselines.append((number, following[0] if following else None))
-            continue
-        candidate = _count_candidate(
-            reader, number, clause, clause_index, target, claims, context_metric
-        )
-        if candidate is not None:
-            claims.append(candidate)
-    _rank_words(reader, claims)
-    return claims, changes, baselines
-
-
-def _count_candidate(
-    reader, number, clause, clause_index, target, claims, context_metric
-) -> _Candidate | None:
-    noun = _noun_phrase(reader, number)
-    before = reader.words_before(number.start, 3)
-    if noun.kind == "other":
-        return None
-    if noun.kind == "buyer" and not any(word in _BUYER_VERBS for word in before):
-        return None
-    bare = noun.noun is None and noun.kind is None and _bare_after_name(reader, number, clause)
-    if noun.kind is None and noun.noun is not None:
-        # "500 workers", "48 consecutive years": a noun we do not count.
-        return None
-    if noun.kind is None and not bare and number.value < 100:
-        return None
-    cue = None
-    if noun.kind == "metric":
-        folded = reader.lexicon._fold(noun.noun)
-        cue = _Cue(number.end, noun.end, reader.lexicon.metric_by_phrase[folded][0], "noun", folded)
-    cue = cue or _adjacent_verb(reader, number, clause) or noun.verb_after
-    cue = (
-        cue
-        or _nearest(reader, number.start, clause, ("noun",))
-        or _nearest(reader, number.start, (reader.sentence.start, reader.sentence.end), ("noun",))
-    )
-    if noun.kind == "buyer":
-        cue = cue or _Cue(number.start, number.end, "sales", "verb", "found")
-    if cue is not None:
-        metric, verb = cue.metric, cue.phrase
-    elif target and (noun.kind == "vehicle" or bare):
-        metric, verb = "sales", None
-    elif noun.kind in ("vehicle",) or bare:
-        previous = next((c for c in reversed(claims) if c.metric in COUNT_METRICS), None)
-        metric = previous.metric if previous else context_metric
-        verb = None
-        if metric is None:
-            return None
-    else:
-        return None
-    via_modifier = False
-    if metric in ("sales",) and reader.has_kind("export_modifier", clause[0], clause[1]):
-        metric, via_modifier = "exports", True
-    if target and metric in COUNT_METRICS:
-        metric = "sales_target"
-    return _Candidate(
-        number,
-        metric,
-        "units",
-        number.value,
-        clause_index,
-        number.start,
-        verb=verb,
-        via_modifier=via_modifier,
-        noun=noun,
-    )
-
-
-def _ordinal_is_rank(reader: _SentenceReader, number: NumberMatch) -> bool:
-    after = reader.text[number.end : number.end + 25]
-    if _RANK_AFTER.match(after) or number.text.lower().startswith(("no", "number")):
-        return True
-    before = reader.words_before(number.start, 4)
-    while before and before[-1] in _RANK_FILLERS:
-        before.pop()
-    if before and before[-1] in _RANK_VERBS:
-        following = [w[2] for w in reader.words_after(number.end, 1)]
-        return not following or following[0] in (
-            "and",
-            "or",
-            "with",
-            "place",
-            "spot",
-            "in",
-            "among",
-            "on",
-            "behind",
-            "after",
-            "overall",
-            "respectively",
-            "for",
-            "last",
-            "this",
-            "at",
-        )
-    return False
-
-
-def _rank_words(reader: _SentenceReader, claims: list[_Candidate]) -> None:
-    """'best-selling' and 'top-selling' are rank 1; 'followed by X' is the next rank."""
-    text = reader.text
-    taken = [c.number.start for c in claims if c.number is not None]
-    for match in _RANK_ONE.finditer(text, reader.sentence.start, reader.sentence.end):
-        before = text[max(reader.sentence.start, match.start() - 30) : match.start()].lower()
-        if re.search(r"(one|some|among)\s+of\s+(the\s+)?(\w+\s+)?$", before) or re.search(
-            r"(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d(st|nd|rd|th))[- ]$",
-            before,
-        ):
-            continue
-        if any(abs(start - match.start()) < 3 for start in taken):
-            continue
-        claims.append(
-            _Candidate(
-                None, "sales_rank", "rank", 1.0, reader.clause_index(match.start()), match.start()
-            )
-        )
-    for match in _FOLLOWED_BY.finditer(text, reader.sentence.start, reader.sentence.end):
-        previous = [c for c in claims if c.metric == "sales_rank" and c.position < match.start()]
-        if not previous:
-            continue
-        entity_end = min(reader.sentence.end, match.end() + 60)
-        stop = re.search(r"[,;.]|\band\b", text[match.end() : entity_end])
-        if stop:
-            entity_end = match.end() + stop.start()
-        brand, model = _last_names(reader, match.end(), entity_end)
-        if brand or model:
-            claims.append(
-                _Candidate(
-                    None,
-                    "sales_rank",
-                    "rank",
-                    previous[-1].value + 1,
-                    reader.clause_index(match.start()),
-                    match.start(),
-                    ranked_entity=(brand, model),
-                )
-            )
-
-
 # --- attributes --------------------------------------------------------------
 
 
-def _last_names(reader: _SentenceReader, start: int, end: int) -> tuple[str | None, str | None]:
-    found = _names(reader, start, end)
-    models = [m for m in found if m.type == "model"]
-    brands = [m for m in found if m.type == "manufacturer"]
-    if not brands and models:
-        return models[-1].owner, models[-1].name
-    return (brands[-1].name if brands else None), (models[-1].name if models else None)
-
-
-def _first_names(reader: _SentenceReader, start: int, end: int) -> tuple[str | None, str | None]:
-    found = _names(reader, start, end)[:2]
-    models = [m for m in found if m.type == "model"]
-    brands = [m for m in found if m.type == "manufacturer"]
-    return (brands[0].name if brands else None), (models[0].name if models else None)
-
-
-def _names(reader: _SentenceReader, start: int, end: int) -> list[Mention]:
-    """Brand and model mentions, without a brand that only prefixes a model ("Mitsubishi Triton")."""
-    found = reader.mentions_in(("model", "manufacturer"), start, end)
-    models = [m for m in found if m.type == "model"]
-    return [
-        m
-        for m in found
-        if m.type == "model"
-        or not any(model.start <= m.start and m.end <= model.end for model in models)
-    ]
+# "Nissan's plant": a brand that qualifies another noun is not the subject.
+_POSSESSIVE_OF_OTHER = re.compile(r"'s?\s+(?:own\s+)?[a-z]")
+_COMBINED = re.compile(r"\b(?:combined|together|between\s+them)\b", re.IGNORECASE)
 
 
 # A number about a brand named after a model ("the Rexton added 7,215, giving KGM 60%").
@@ -1156,7 +168,7 @@ _BRAND_LEVEL = ""
 
 
 def _subject_before(
-    reader: _SentenceReader, start: int, position: int
+    reader: SentenceReader, start: int, position: int
 ) -> tuple[str | None, str | None]:
     """The brand and model a number is about, from the names before it.
 
@@ -1164,10 +176,28 @@ def _subject_before(
     maker only when it is attached to it ("the Musso EV from KG Mobility");
     otherwise the number is about the brand ("..., giving KG Mobility 60%").
     """
-    found = _names(reader, start, position)
+    found = [
+        m
+        for m in names_in(reader, start, position)
+        if not (
+            m.type == "manufacturer"
+            and _POSSESSIVE_OF_OTHER.match(reader.text, m.end)
+            and not any(x.type == "model" and 0 < x.start - m.end < 4 for x in reader.mentions)
+        )
+    ]
     if not found:
         return None, None
     last = found[-1]
+    if (
+        last.type == "model"
+        and len(found) > 1
+        and found[-2].type == "model"
+        and re.fullmatch(r"\s*(?:and|&|,)\s*", reader.text[found[-2].end : last.start])
+        and _COMBINED.search(reader.text, last.end, min(position + 1, reader.sentence.end))
+    ):
+        # "GM's Silverado and Sierra combined for 93,000": the brand's total.
+        brands = [m for m in found if m.type == "manufacturer"]
+        return (brands[-1].name if brands else None), None
     if last.type == "model":
         # The brand may be a prefix of the model's own name ("The Fiat Strada").
         brands = [
@@ -1186,7 +216,7 @@ def _subject_before(
 
 
 def _reconcile(
-    lexicon: _Lexicon, manufacturer: str | None, model: str | None
+    lexicon: Lexicon, manufacturer: str | None, model: str | None
 ) -> tuple[str | None, str | None]:
     """A model's own brand wins over a group named beside it ("Geely's Radar RD6")."""
     if model:
@@ -1194,7 +224,7 @@ def _reconcile(
     return manufacturer, model
 
 
-def _regions(reader: _SentenceReader, start: int, end: int) -> list[str]:
+def _regions(reader: SentenceReader, start: int, end: int) -> list[str]:
     names: list[str] = []
     demonyms: list[str] = []
     for mention in reader.mentions_in(("region",), start, end):
@@ -1204,7 +234,7 @@ def _regions(reader: _SentenceReader, start: int, end: int) -> list[str]:
     return names or demonyms
 
 
-def _destinations(reader: _SentenceReader, after: int, end: int) -> list[str]:
+def _destinations(reader: SentenceReader, after: int, end: int) -> list[str]:
     """Markets an export goes to: 'to X', 'such as X and Y', 'chiefly in X, Y'."""
     found: list[str] = []
     last_end = None
@@ -1227,9 +257,25 @@ def _destinations(reader: _SentenceReader, after: int, end: int) -> list[str]:
     return found
 
 
-def _attribution(reader: _SentenceReader, before: int | None = None) -> str | None:
+_COMPANY_SAID = re.compile(
+    r"\b(?:the\s+(?:company|automaker|carmaker|firm|group|brand)|it)\s+(?:said|says|reported|announced|confirmed)\b",
+    re.IGNORECASE,
+)
+_SPOKEN = re.compile(r"\b(?:said|says|told|added|noted|explained|stated|wrote)\b", re.IGNORECASE)
+
+
+def _attribution(reader: SentenceReader, before: int | None = None) -> str | None:
     """The organisation a sentence credits for its numbers, if it names one."""
     limit = reader.sentence.end if before is None else before
+    if _COMPANY_SAID.search(reader.text, reader.sentence.start, reader.sentence.end):
+        # "..., the company said": the company the sentence is about.
+        brands = [
+            m
+            for m in names_in(reader, reader.sentence.start, reader.sentence.end)
+            if m.type == "manufacturer"
+        ]
+        if brands:
+            return brands[0].name
     for mention in reader.mentions:
         if mention.type not in ("organization", "manufacturer"):
             continue
@@ -1283,7 +329,7 @@ class _Article:
         self.article = article
         self.text = text
         self.sentences = sentences
-        self.lexicon = _lexicon(reference)
+        self.lexicon = lexicon_for(reference)
         self.reference = reference
         self.published = published
         self.by_sentence: dict[int, list[Mention]] = {}
@@ -1356,7 +402,7 @@ class _Article:
     def extract(self) -> list[Claim]:
         claims: list[Claim] = []
         for sentence in self.sentences:
-            reader = _SentenceReader(
+            reader = SentenceReader(
                 self.text,
                 sentence,
                 self.by_sentence.get(sentence.index, []),
@@ -1370,7 +416,7 @@ class _Article:
                 source=_attribution(reader),
                 kind=sentence.kind,
             )
-            brand, model = _last_names(reader, sentence.start, sentence.end)
+            brand, model = last_names(reader, sentence.start, sentence.end)
             fact.manufacturer, fact.model = _reconcile(self.lexicon, brand, model)
             main = [
                 p.match
@@ -1383,13 +429,20 @@ class _Article:
             if main:
                 fact.period = (main[0].period_start, main[0].period_end)
             self.facts.append(fact)
-            if reader.numbers or _RANK_ONE.search(self.text, sentence.start, sentence.end):
+            if sentence.kind == "table_row":
+                found = self._table_claims(reader)
+            elif sentence.kind == "table_header":
+                found = []
+            elif reader.numbers or RANK_ONE.search(self.text, sentence.start, sentence.end):
                 found = self._sentence_claims(reader, fact)
+            else:
+                found = None
+            if found is not None:
                 fact.has_claims = bool(found)
                 dated = [
                     c
                     for c in found
-                    if c.period_start and c.metric not in TARGET_METRICS + ("price",)
+                    if c.period_start and c.metric not in (*TARGET_METRICS, "price")
                 ]
                 if dated:
                     fact.period = (dated[0].period_start, dated[0].period_end)
@@ -1409,24 +462,126 @@ class _Article:
                 claims.extend(found)
         return _drop_headline_repeats(claims, self.sentences)
 
+    # -- tables ----------------------------------------------------------------
+
+    def _table_claims(self, reader: SentenceReader) -> list[Claim]:
+        """One row of a table: its header says what each column holds."""
+        sentence = reader.sentence
+        header_index = sentence.index
+        while header_index >= 0 and self.sentences[header_index].kind == "table_row":
+            header_index -= 1
+        if header_index < 0 or self.sentences[header_index].kind != "table_header":
+            return []
+        header = self.sentences[header_index]
+        intro = header_index - 1
+        header_cells = _cells(self.text, header.start, header.end)
+        row_cells = _cells(self.text, sentence.start, sentence.end)
+        roles = [_column_role(self.text[a:b], self.lexicon) for a, b in header_cells]
+        brand, model = last_names(reader, sentence.start, sentence.end)
+        brand, model = _reconcile(self.lexicon, brand, model)
+        region = (
+            self.context(sentence, "regions", reach=sentence.index - intro + 3, claims_only=True)
+            or self.heading(sentence, "regions")
+            or ([self.default_region] if self.default_region else [])
+        )
+        period = None
+        source = None
+        for index in range(intro, max(-1, intro - 4), -1):
+            if period is None and self.facts[index].period:
+                period = self.facts[index].period
+            source = source or self.facts[index].source
+        claims: list[Claim] = []
+        level: Claim | None = None
+        change: float | None = None
+        for column, ((start, end), (role, metric)) in enumerate(
+            zip(row_cells, roles, strict=False)
+        ):
+            numbers = find_numbers(self.text, start, end, self.reference)
+            if not numbers or role is None:
+                continue
+            number = numbers[0]
+            column_period = period
+            if role == "count" and column < len(header_cells):
+                # "October sales": the column's own period beats the intro's.
+                named = [
+                    p
+                    for p in find_periods(
+                        self.text, *header_cells[column], self.published, self.fiscal_start
+                    )
+                    if p.period_start
+                ]
+                if named:
+                    column_period = (named[0].period_start, named[0].period_end)
+            if role == "change":
+                sign = -1 if self.text[start:end].strip().startswith(("-", "−", "–")) else 1
+                change = sign * number.value
+                continue
+            if role == "rank":
+                unit, value, claim_metric = "rank", number.value, "sales_rank"
+            elif role == "share":
+                unit, value, claim_metric = "percent", number.value, "market_share"
+            else:
+                unit, value = "units", number.value
+                claim_metric = (
+                    metric
+                    or self.context(
+                        sentence, "metric", reach=sentence.index - intro + 2, claims_only=True
+                    )
+                    or "sales"
+                )
+            claim = Claim(
+                article=self.article,
+                sentence_index=sentence.index,
+                sentence=self.text[sentence.start : sentence.end],
+                metric=claim_metric,
+                value=value,
+                unit=unit,
+                manufacturer=brand,
+                model=model,
+                region=list(region or []),
+                powertrain=self.lexicon.model_powertrain(model, brand)
+                if role == "count" and model
+                else "all",
+                period_start=column_period[0] if column_period else None,
+                period_end=column_period[1] if column_period else None,
+                source_org=source,
+                value_start=number.start,
+                value_end=number.end,
+                value_text=number.text,
+            )
+            claims.append(claim)
+            if role == "count":
+                level = claim
+        if level is not None and change is not None:
+            level.change_pct = change
+        return claims
+
     # -- one sentence --------------------------------------------------------
 
-    def _sentence_claims(self, reader: _SentenceReader, fact: _SentenceFacts) -> list[Claim]:
+    def _sentence_claims(self, reader: SentenceReader, fact: _SentenceFacts) -> list[Claim]:
         sentence = reader.sentence
         context_metric = self.context(sentence, "metric", reach=3, claims_only=True)
-        candidates, changes, baselines = _candidates(reader, context_metric)
+        candidates, changes, baselines = read_candidates(reader, context_metric)
         changes = self._change_only(reader, candidates, changes)
         if not candidates:
             return []
         candidates.sort(key=lambda c: c.position)
-        _attach_changes(candidates, changes, reader)
-        _attach_baselines(candidates, baselines)
-        respectively = _respectively(reader, candidates)
+        attach_changes(candidates, changes, reader)
+        attach_baselines(candidates, baselines)
+        respectively = map_respectively(reader, candidates)
         sentence_text = self.text[sentence.start : sentence.end]
-        company_reference = bool(_COMPANY_REFERENCE.match(sentence_text))
-        vehicle_reference = bool(_VEHICLE_REFERENCE.search(sentence_text))
+        names_here = reader.mentions_in(("model", "manufacturer"), sentence.start, sentence.end)
+        company_reference = bool(_COMPANY_REFERENCE.search(sentence_text))
+        vehicle_reference = not any(m.type == "model" for m in names_here) and bool(
+            _VEHICLE_REFERENCE.search(sentence_text)
+        )
+        clause_references = {
+            index: not reader.mentions_in(("model",), start, end)
+            and bool(_VEHICLE_REFERENCE.search(self.text, start, end))
+            for index, (start, end) in enumerate(reader.clauses)
+        }
         claims: list[Claim] = []
-        previous: _Candidate | None = None
+        previous: Candidate | None = None
         for index, candidate in enumerate(candidates):
             clause = reader.clauses[candidate.clause]
             if (
@@ -1446,10 +601,10 @@ class _Article:
                 brand is None
                 and model is None
                 and (company_reference or vehicle_reference)
-                and index == 0
+                and (index == 0 or not names_here)
             ):
                 brand = self.context(sentence, "manufacturer", reach=2)
-            if model is None and vehicle_reference:
+            if model is None and (vehicle_reference or clause_references.get(candidate.clause)):
                 carried = self.context(sentence, "model", reach=3)
                 if carried and (brand is None or brand == self.lexicon.model_brand(carried, brand)):
                     model = carried
@@ -1477,7 +632,7 @@ class _Article:
                     metric=candidate.metric,
                     value=candidate.value,
                     unit=candidate.unit,
-                    qualifier=_qualifier(reader, number) if number is not None else "exact",
+                    qualifier=qualifier(reader, number) if number is not None else "exact",
                     manufacturer=brand,
                     model=model,
                     region=self._regions(reader, candidate, clause, brand, fact),
@@ -1491,7 +646,7 @@ class _Article:
                     value_end=number.end if number else candidate.position,
                     value_text=number.text
                     if number
-                    else _rank_phrase(self.text, candidate.position),
+                    else rank_phrase(self.text, candidate.position),
                 )
             )
             claims[-1].period_start, claims[-1].period_end = self._period(
@@ -1502,8 +657,8 @@ class _Article:
 
     def _change_only(
         self,
-        reader: _SentenceReader,
-        candidates: list[_Candidate],
+        reader: SentenceReader,
+        candidates: list[Candidate],
         changes: list[tuple[NumberMatch, float]],
     ):
         """'Ranger sales rose 11.2%': a change in a clause of its own is a claim without a level."""
@@ -1512,7 +667,7 @@ class _Article:
             clause_index = reader.clause_index(number.start)
             clause = reader.clauses[clause_index]
             own_level = any(c.clause == clause_index and c.unit == "units" for c in candidates)
-            cue = _nearest(reader, number.start, clause, ("noun", "verb"))
+            cue = nearest_cue(reader, number.start, clause, ("noun", "verb"))
             if (
                 not own_level
                 and cue is not None
@@ -1526,7 +681,7 @@ class _Article:
                 metric = cue.metric
                 if metric == "sales" and reader.has_kind("export_modifier", clause[0], clause[1]):
                     metric = "exports"
-                candidate = _Candidate(
+                candidate = Candidate(
                     number, metric, "units", None, clause_index, number.start, verb=cue.phrase
                 )
                 candidate.change = change
@@ -1550,11 +705,18 @@ class _Article:
             if len({m.name for m in noun.models}) > 1:
                 return brand or self.lexicon.model_brand(noun.models[0].name), None
             return brand, noun.models[0].name
+        if re.match(
+            r"\s*(?:which|who|that)\b", reader.text[clause[0] : clause[0] + 8], re.IGNORECASE
+        ):
+            # "..., ahead of the Toyota Hilux, which sold 4,950 units": the name before the clause.
+            brand, model = _subject_before(reader, reader.sentence.start, clause[0])
+            if brand or model:
+                return brand, model
         brand, model = _subject_before(reader, clause[0], position)
         if brand or model:
             return brand, model
         if candidate.metric == "sales_rank":
-            brand, model = _first_names(reader, position, clause[1])
+            brand, model = first_names(reader, position, clause[1])
             if brand or model:
                 return brand, model
         if (
@@ -1569,12 +731,15 @@ class _Article:
         return None, None
 
     def _carried_model(
-        self, reader: _SentenceReader, candidate: _Candidate, clause: tuple[int, int], brand: str
+        self, reader: SentenceReader, candidate: Candidate, clause: tuple[int, int], brand: str
     ) -> str | None:
         """The brand's model named earlier in the sentence or just before it, when the number is about it."""
         if candidate.number is None or _AGGREGATE.search(reader.text[clause[0] : clause[1]]):
             return None
-        if candidate.noun is not None and candidate.noun.noun in _GENERIC_PLURAL:
+        if (
+            candidate.noun is not None
+            and candidate.noun.noun in self.lexicon.words.generic_vehicle_plural
+        ):
             return None  # "Ram sold 117,910 pickups": the brand's total, not one model
         lineage_of = self.reference.manufacturer_lineage
         earlier = [
@@ -1640,7 +805,7 @@ class _Article:
             return list(carried)
         return [self.default_region] if self.default_region else []
 
-    def _powertrain_cue(self, reader: _SentenceReader, start: int, end: int) -> str | None:
+    def _powertrain_cue(self, reader: SentenceReader, start: int, end: int) -> str | None:
         cues = [c for c in reader.powertrain_cues if start <= c[0] < end]
         return cues[-1][2] if cues else None
 
@@ -1652,7 +817,7 @@ class _Article:
             if cue:
                 return cue
             words = set(re.findall(r"[a-z-]+", reader.text[scope[0] : scope[1]].lower()))
-            if words & _GENERIC_VEHICLE:
+            if words & self.lexicon.words.generic_vehicle:
                 return "all"
             ranks = [c for c in claims if c.metric == "sales_rank"]
             if ranks:
@@ -1705,7 +870,7 @@ class _Article:
             ]
             return same_subject[-1].powertrain if same_subject else "all"
         words = set(re.findall(r"[a-z0-9-]+", reader.text[scope[0] : scope[1]].lower()))
-        if words & _GENERIC_VEHICLE and not model:
+        if words & self.lexicon.words.generic_vehicle and not model:
             return "all"
         if model:
             return "all"
@@ -1735,18 +900,13 @@ class _Article:
             usable.append(match)
         in_clause = [p for p in usable if clause[0] <= p.start < clause[1]]
         if metric in TARGET_METRICS:
-            cue = next(
-                (
-                    c
-                    for c in reader.cues
-                    if c.kind == "target_modifier" and clause[0] <= c.start < clause[1]
-                ),
-                None,
-            )
-            after_cue = [p for p in in_clause if cue is None or p.start > cue.start]
-            return (
-                (after_cue[0].period_start, after_cue[0].period_end) if after_cue else (None, None)
-            )
+            # "told investors in October that Ram aims to ..." dates the statement, not the target.
+            own = [
+                p
+                for p in in_clause
+                if not _STATEMENT_DATE.search(reader.text, max(clause[0], p.start - 30), p.start)
+            ]
+            return (own[0].period_start, own[0].period_end) if own else (None, None)
         if in_clause:
             nearest = min(in_clause, key=lambda p: abs(p.start - candidate.position))
             return nearest.period_start, nearest.period_end
@@ -1772,9 +932,15 @@ class _Article:
         return None, None
 
     def _source(
-        self, reader: _SentenceReader, candidate: _Candidate, fact: _SentenceFacts
+        self, reader: SentenceReader, candidate: Candidate, fact: _SentenceFacts
     ) -> str | None:
-        return fact.source or self.source_before(reader.sentence)
+        if fact.source:
+            return fact.source
+        if _SPOKEN.search(reader.text, reader.sentence.start, reader.sentence.end):
+            return (
+                None  # someone in this sentence speaks for its numbers; an earlier credit does not
+            )
+        return self.source_before(reader.sentence)
 
 
 # Figures that run on from one sentence to the next share a period; an order
@@ -1790,97 +956,44 @@ def _periods_carry(source_metric: str | None, metric: str) -> bool:
     )
 
 
-def _qualifier(reader: _SentenceReader, number: NumberMatch) -> str:
-    lexicon = reader.lexicon
-    before = (
-        reader.text[max(reader.sentence.start, number.start - 30) : number.start].lower().rstrip()
-    )
-    match = lexicon.qualifier_before.search(before)
-    if match:
-        return lexicon.qualifier_before_map[match.group(1).lower()]
-    if number.text.endswith("+"):
-        return "at_least"
-    match = lexicon.qualifier_after.match(reader.text[number.end : number.end + 12].lower())
-    if match:
-        return lexicon.qualifier_after_map[match.group(1).lower()]
-    if number.range_high is not None:
-        return "at_least"
-    return "exact"
+_RANK_HEADER = re.compile(r"^\s*(?:rank|#|no\.?|pos\.?|position|place)\s*$", re.IGNORECASE)
+_CHANGE_HEADER = re.compile(
+    r"yoy|y/y|y-o-y|change|growth|\bvs\b|%|mom|year-on-year|year-over-year|diff", re.IGNORECASE
+)
+_SHARE_HEADER = re.compile(r"\bshare\b", re.IGNORECASE)
+_COUNT_HEADER = re.compile(
+    r"sales|registrations?|deliveries|exports|orders|production|units|volume|total|ytd|sold|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december|\b(?:19|20)\d\d\b|\bq[1-4]\b|\bh[12]\b",
+    re.IGNORECASE,
+)
 
 
-def _rank_phrase(text: str, position: int) -> str:
-    """The words that state a rank without a digit ("best-selling", "followed by")."""
-    match = _RANK_ONE.match(text, position) or _FOLLOWED_BY.match(text, position)
-    return match.group() if match else text[position : position + 12].split(",")[0].strip()
+def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the cells of a "| a | b |" row, without padding."""
+    cells = []
+    position = start
+    for part in text[start:end].split("|")[1:-1]:
+        position = text.index("|", position) + 1
+        inner_start = position + (len(part) - len(part.lstrip()))
+        inner_end = position + len(part.rstrip())
+        cells.append((inner_start, max(inner_start, inner_end)))
+        position += len(part)
+    return cells
 
 
-def _attach_changes(
-    candidates: list[_Candidate], changes: list[tuple[NumberMatch, float]], reader: _SentenceReader
-) -> None:
-    levels = [
-        c
-        for c in candidates
-        if c.unit in ("units", "percent") and c.value is not None and c.metric not in SHARE_METRICS
-    ]
-    for number, change in changes:
-        if not levels:
-            return
-        clause = reader.clause_index(number.start)
-        same = [c for c in levels if c.clause == clause]
-        pool = same or levels
-        target = min(
-            pool, key=lambda c: (c.position > number.start, abs(c.position - number.start))
-        )
-        if target.change is None:
-            target.change = change
-
-
-def _attach_baselines(
-    candidates: list[_Candidate], baselines: list[tuple[NumberMatch, PeriodMatch | None]]
-) -> None:
-    for number, period in baselines:
-        earlier = [c for c in candidates if c.position < number.start and c.value is not None]
-        if earlier and earlier[-1].baseline is None:
-            earlier[-1].baseline = number.value
-            earlier[-1].baseline_period = period
-
-
-def _noun_phrases(
-    reader: _SentenceReader, start: int, end: int
-) -> list[tuple[str | None, str | None]]:
-    """Coordinated subjects ("The GMC Sierra and Ram's truck lineup") as (brand, model) pairs."""
-    groups: list[list[Mention]] = []
-    last_end = None
-    for mention in reader.mentions_in(("model", "manufacturer"), start, end):
-        gap = reader.text[last_end : mention.start] if last_end is not None else ""
-        if last_end is None or re.search(r"\band\b|,|&", gap):
-            groups.append([mention])
-        else:
-            groups[-1].append(mention)
-        last_end = mention.end
-    pairs = []
-    for group in groups:
-        models = [m.name for m in group if m.type == "model"]
-        brands = [m.name for m in group if m.type == "manufacturer"]
-        pairs.append((brands[-1] if brands else None, models[-1] if models else None))
-    return pairs
-
-
-def _respectively(
-    reader: _SentenceReader, candidates: list[_Candidate]
-) -> dict[int, tuple[str | None, str | None]]:
-    """'X and Y ranked sixth and eighth, respectively': values map to subjects in order."""
-    text = reader.text[reader.sentence.start : reader.sentence.end]
-    if "respectively" not in text.lower() or len(candidates) < 2:
-        return {}
-    first = min(c.position for c in candidates)
-    subjects = _noun_phrases(reader, reader.sentence.start, first)
-    same_kind = [c for c in candidates if c.metric == candidates[0].metric]
-    if len(subjects) > len(same_kind):
-        subjects = subjects[-len(same_kind) :]
-    if len(subjects) != len(same_kind):
-        return {}
-    return {id(c): subject for c, subject in zip(same_kind, subjects, strict=True)}
+def _column_role(header: str, lexicon: Lexicon) -> tuple[str | None, str | None]:
+    """What a table column holds, from its header: rank, change, share or a count (and its metric)."""
+    if _RANK_HEADER.match(header):
+        return "rank", None
+    if _SHARE_HEADER.search(header):
+        return "share", None
+    if _CHANGE_HEADER.search(header):
+        return "change", None
+    if _COUNT_HEADER.search(header):
+        match = lexicon.metric_pattern.search(header)
+        metric = lexicon.metric_by_phrase[lexicon._fold(match.group())][0] if match else None
+        return "count", metric if metric in COUNT_METRICS else None
+    return None, None
 
 
 def _next_year(day: date) -> date:

@@ -39,6 +39,7 @@ class CleanArticle:
         return len(self.text.split())
 
 
+_TABLE_ROW = re.compile(r"^\|.*\|$")
 _BULLET = re.compile(r"^(?:[•·▪◦●○■□►▸‣⁃*–-]|\d{1,2}[.)])\s+")
 _TERMINAL = re.compile(r"[.!?…:;]['\")\]]*$")
 _SENTENCE_END = re.compile(r"[.!?]['\")\]]*$")
@@ -250,6 +251,10 @@ def _assemble(
         bullet = _BULLET.match(line)
         if position == 0 and title is not None:
             kind = "title"
+        elif _TABLE_ROW.match(line):
+            # The first row of a table names its columns.
+            previous_row = position > 0 and _TABLE_ROW.match(kept[position - 1][0])
+            kind = "table_row" if previous_row else "table_header"
         elif bullet and len(line) > bullet.end():
             kind = "bullet"
             text = line[bullet.end() :]

@@ -143,6 +143,16 @@ def html_to_article(markup: str) -> ParsedHtml:
         marker = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
         if node.tag not in ("html", "body", "article", "main") and _FURNITURE.search(marker):
             node.decompose()
+    for table in tree.css("table"):
+        # A table keeps its rows: one "| cell | cell |" line per row, header first.
+        rows = []
+        for row in table.css("tr"):
+            cells = [
+                _SPACES.sub(" ", cell.text(deep=True) or "").strip() for cell in row.css("th,td")
+            ]
+            if any(cells):
+                rows.append("| " + " | ".join(cells) + " |")
+        table.replace_with("\n" + "\n".join(rows) + "\n")
     root = (
         tree.css_first("article")
         or tree.css_first("main")

@@ -156,6 +156,7 @@ _ORDINAL = re.compile(
 _MONTH_BEFORE = re.compile(r"(?:" + MONTHS + r")\.?\s$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(r"^\s(?:" + MONTHS + r")\b", re.IGNORECASE)
 _RANGE_JOIN = re.compile(r"^\s?(?:-|–|to)\s?$")
+_BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 
 
 def _value(raw: str) -> float:
@@ -264,7 +265,13 @@ def _merge_ranges(found: list[NumberMatch], text: str) -> list[NumberMatch]:
             previous is not None
             and previous.kind == number.kind
             and number.kind in ("count", "money", "percent")
-            and _RANGE_JOIN.match(text[previous.end : number.start])
+            and (
+                _RANGE_JOIN.match(text[previous.end : number.start])
+                or (
+                    text[previous.end : number.start].strip() == "and"
+                    and _BETWEEN.search(text[max(0, previous.start - 12) : previous.start])
+                )
+            )
             and number.value > previous.value
         ):
             merged[-1] = NumberMatch(

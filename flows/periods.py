@@ -234,7 +234,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?P<prep>in|during|for|of|throughout|across|over|calendar|by|until|before|since|from|through|in\s+calendar|CY)?\s*(?:the\s+)?(?:calendar\s+year\s+|year\s+)?"
             + _y("y")
-            + r"(?P<after>\s+(?:sales|registrations|deliveries|exports|volumes?|figures|total|results|production|calendar\s+year))?\b(?![-/]\d)",
+            + r"(?P<after>\s+(?:sales|registrations|deliveries|delivery|exports|volumes?|figures|total|results|production|calendar\s+year|guidance|outlook|forecast|target))?\b(?![-/]\d)",
             re.IGNORECASE,
         ),
     ),

@@ -688,6 +688,10 @@ def _person_mentions(
 
 
 _ORG_SUFFIXES = {
+    "consultants",
+    "advisors",
+    "advisers",
+    "associates",
     "association",
     "institute",
     "agency",
@@ -770,15 +774,27 @@ def _org_mentions(
                 break
         while i < k and tokens[i].lower in _ORG_JOINERS:
             i += 1
-        # "Ministry of Land, ..." style names grow to the right as well.
+        # "Chamber of Automotive Manufacturers of the Philippines": names grow to the
+        # right through "of (the) Capitalised ..." runs, places included.
         end = k + 1
         while (
             end + 1 < len(tokens)
             and tokens[end].lower == "of"
-            and tokens[end + 1].text[0].isupper()
             and text[tokens[end - 1].end : tokens[end].start] == " "
         ):
-            end += 2
+            step = end + 1
+            if tokens[step].lower == "the" and step + 1 < len(tokens):
+                step += 1
+            if not tokens[step].text[0].isupper() or (covered[step] and step not in place_tokens):
+                break
+            while (
+                step + 1 < len(tokens)
+                and tokens[step + 1].text[0].isupper()
+                and text[tokens[step].end : tokens[step + 1].start] == " "
+                and (not covered[step + 1] or step + 1 in place_tokens)
+            ):
+                step += 1
+            end = step + 1
         if end - i < 2 and token.lower in ("board", "union", "show", "forum", "research"):
             continue
         if end - i < 2:

@@ -75,6 +75,7 @@ class Reference:
     boilerplate: list[BoilerplateRule]
     metrics: list[dict[str, str]]
     powertrains: list[dict[str, str]]
+    word_lists: dict[str, frozenset[str]]
     by_key: dict[str, Entity] = field(init=False)
     by_type_name: dict[tuple[str, str], Entity] = field(init=False)
 
@@ -232,4 +233,12 @@ def load_reference(directory: str | None = None) -> Reference:
         ],
         metrics=_rows(root, "metrics.csv"),
         powertrains=_rows(root, "powertrains.csv"),
+        word_lists=_word_lists(_rows(root, "grammar_words.csv")),
     )
+
+
+def _word_lists(rows: list[dict[str, str]]) -> dict[str, frozenset[str]]:
+    lists: dict[str, set[str]] = {}
+    for row in rows:
+        lists.setdefault(row["list"], set()).add(row["word"])
+    return {name: frozenset(words) for name, words in lists.items()}

@@ -52,7 +52,9 @@ _EXTRACTOR_MODULES = (
     "recognise.py",
     "numbers.py",
     "periods.py",
+    "sentence_reading.py",
     "claims.py",
+    "html.py",
     "parse.py",
 )
 

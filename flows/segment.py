@@ -20,7 +20,7 @@ class Sentence:
     paragraph: int
     block: int  # paragraphs between blank lines or headings
     section: int  # from one heading to the next
-    kind: str  # the paragraph's kind: title | dek | heading | body | bullet
+    kind: str  # the paragraph's kind: title | dek | heading | body | bullet | table_header | table_row
     start: int
     end: int
 

@@ -107,3 +107,26 @@ def test_ambiguous_attributes_are_not_scored():
     summary = score_claims([gold], [{**PREDICTED, "region": ["New Zealand"]}]).summary()
     assert summary["claims"]["strict_f1"] == 1.0
     assert "region" not in summary["attributes"]
+
+
+CORPUS_SETS = ("corpus", "heldout")
+
+
+@pytest.mark.parametrize("name", CORPUS_SETS)
+def test_own_articles_meet_the_bar(name):
+    """Articles in other styles and markets, with hand-made gold (tests/fixtures/<name>/)."""
+    from .conftest import REPO
+
+    folder = REPO / "tests" / "fixtures" / name
+    report = evaluate_folder(folder / "gold", folder / "articles")
+    overall = report["overall"]
+    assert len(report["articles"]) >= 8
+    assert overall["claims"]["f1"] >= 0.9, report["details"]
+    assert overall["claims"]["strict_f1"] >= 0.75, report["details"]
+    assert overall["entities"]["recall"] >= 0.9
+    assert overall["entities"]["never_extracted"] == 0
+    for article, scores in report["articles"].items():
+        documents = scores["documents"]
+        assert documents["boilerplate_left"] == [], article
+        assert documents["must_keep_missing"] == [], article
+        assert documents["title"] and documents["publisher"], article
