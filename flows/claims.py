@@ -27,12 +27,15 @@ from flows.sentence_reading import (
     RANK_ONE,
     SHARE_METRICS,
     TARGET_METRICS,
+    ArticleScan,
     Candidate,
     Lexicon,
     SentenceReader,
+    SentenceView,
     attach_baselines,
     attach_changes,
     first_names,
+    inside,
     last_names,
     lexicon_for,
     map_respectively,
@@ -41,6 +44,9 @@ from flows.sentence_reading import (
     qualifier,
     rank_phrase,
     read_candidates,
+)
+from flows.sentence_reading import (
+    EVENT_BEFORE as _EVENT_BEFORE,
 )
 
 
@@ -224,7 +230,7 @@ def _reconcile(
     return manufacturer, model
 
 
-def _regions(reader: SentenceReader, start: int, end: int) -> list[str]:
+def _regions(reader: SentenceView, start: int, end: int) -> list[str]:
     names: list[str] = []
     demonyms: list[str] = []
     for mention in reader.mentions_in(("region",), start, end):
@@ -264,7 +270,7 @@ _COMPANY_SAID = re.compile(
 _SPOKEN = re.compile(r"\b(?:said|says|told|added|noted|explained|stated|wrote)\b", re.IGNORECASE)
 
 
-def _attribution(reader: SentenceReader, before: int | None = None) -> str | None:
+def _attribution(reader: SentenceView, before: int | None = None) -> str | None:
     """The organisation a sentence credits for its numbers, if it names one."""
     limit = reader.sentence.end if before is None else before
     if _COMPANY_SAID.search(reader.text, reader.sentence.start, reader.sentence.end):
@@ -401,39 +407,51 @@ class _Article:
 
     def extract(self) -> list[Claim]:
         claims: list[Claim] = []
+        scan = ArticleScan(self.text, self.lexicon, self.published, self.fiscal_start)
         for sentence in self.sentences:
-            reader = SentenceReader(
-                self.text,
-                sentence,
-                self.by_sentence.get(sentence.index, []),
-                self.lexicon,
-                self.published,
-                self.fiscal_start,
-            )
+            mentions = self.by_sentence.get(sentence.index, [])
+            view = SentenceView(self.text, sentence, mentions)
+            entity_spans = [
+                (m.start, m.end)
+                for m in mentions
+                if m.type in ("model", "manufacturer", "organization", "facility")
+            ]
+            cues = [
+                c
+                for c in scan.within("powertrain_cues", sentence.start, sentence.end)
+                if not inside(c[0], entity_spans)
+            ]
             fact = _SentenceFacts(
-                regions=_regions(reader, sentence.start, sentence.end),
-                powertrain=self._powertrain_cue(reader, sentence.start, sentence.end),
-                source=_attribution(reader),
+                regions=_regions(view, sentence.start, sentence.end),
+                powertrain=cues[-1][2] if cues else None,
+                source=_attribution(view),
                 kind=sentence.kind,
             )
-            brand, model = last_names(reader, sentence.start, sentence.end)
+            brand, model = last_names(view, sentence.start, sentence.end)
             fact.manufacturer, fact.model = _reconcile(self.lexicon, brand, model)
             main = [
-                p.match
-                for p in reader.periods
-                if not p.match.comparison
-                and not p.match.future
-                and not p.event
-                and p.match.period_start
+                p
+                for p in scan.within("periods", sentence.start, sentence.end)
+                if not p.comparison
+                and not p.future
+                and p.period_start
+                and not _EVENT_BEFORE.search(self.text, sentence.start, p.start)
             ]
             if main:
                 fact.period = (main[0].period_start, main[0].period_end)
             self.facts.append(fact)
+            reader = None
+            if sentence.kind not in ("table_row", "table_header") and scan.has_claim_words(
+                sentence
+            ):
+                reader = SentenceReader(scan, sentence, mentions)
             if sentence.kind == "table_row":
-                found = self._table_claims(reader)
+                found = self._table_claims(view)
             elif sentence.kind == "table_header":
                 found = []
-            elif reader.numbers or RANK_ONE.search(self.text, sentence.start, sentence.end):
+            elif reader is not None and (
+                reader.numbers or RANK_ONE.search(self.text, sentence.start, sentence.end)
+            ):
                 found = self._sentence_claims(reader, fact)
             else:
                 found = None
@@ -464,7 +482,7 @@ class _Article:
 
     # -- tables ----------------------------------------------------------------
 
-    def _table_claims(self, reader: SentenceReader) -> list[Claim]:
+    def _table_claims(self, reader: SentenceView) -> list[Claim]:
         """One row of a table: its header says what each column holds."""
         sentence = reader.sentence
         header_index = sentence.index

@@ -444,74 +444,126 @@ def _accept(kind: str, match: re.Match[str], text: str) -> bool:
     return True
 
 
+_WORDISH = re.compile(r"[A-Za-z]+|\d+")
+_ANCHOR_WORDS = frozenset(MONTH_NUMBERS) | {
+    "quarter",
+    "half",
+    "month",
+    "months",
+    "year",
+    "years",
+    "ytd",
+    "fiscal",
+    "financial",
+    "fy",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "h1",
+    "h2",
+}
+
+
+def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Stretches of text around words that can belong to a period ("November", "2025", "Q3").
+
+    Every period pattern needs one of these words, so the patterns only run
+    near them: scanning a whole article with a dozen alternations costs far
+    more than this one pass over its words.
+    """
+    windows: list[tuple[int, int]] = []
+    for match in _WORDISH.finditer(text, start, end):
+        word = match.group()
+        lower = word.lower()
+        if not (
+            lower in _ANCHOR_WORDS
+            or (len(word) == 4 and word.isdigit() and word[:2] in ("19", "20"))
+            or (lower.startswith("fy") and lower[2:].isdigit())
+        ):
+            continue
+        window = (max(start, match.start() - 50), min(end, match.end() + 45))
+        if windows and window[0] <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], window[1]))
+        else:
+            windows.append(window)
+    return windows
+
+
 def find_periods(
     text: str, start: int, end: int, published: date | None, fiscal_start: int = 1
 ) -> list[PeriodMatch]:
     """Period expressions in text[start:end], resolved, without overlaps."""
-    span = text[start:end]
+    windows = _windows(text, start, end)
     taken: list[tuple[int, int]] = []
     found: list[PeriodMatch] = []
     for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(span):
-            a, b = match.span()
-            if any(x < b and a < y for x, y in taken) or not _accept(kind, match, span):
-                continue
-            period_start, period_end, explicit = _resolve(kind, match, published, fiscal_start)
-            core = min(
-                (
-                    match.start(name)
-                    for name, value in match.groupdict().items()
-                    if value and name in _CORE_GROUPS
-                ),
-                default=a,
-            )
-            before = span[max(0, core - 40) : core]
-            lead = span[max(0, a - 40) : a]
-            comparison = bool(
-                _COMPARISON_BEFORE.search(lead)
-                or _SAME_PERIOD.search(lead)
-                or _SAME_PERIOD.search(before)
-            )
-            if kind == "relative" and match.group("ago"):
-                comparison = True
-            prep = (match.groupdict().get("prep") or match.groupdict().get("kw") or "").lower()
-            future = bool(_FUTURE_BEFORE.search(before)) or (
-                kind == "year" and prep in ("by", "until", "before")
-            )
-            if (
-                kind == "year"
-                and prep in ("for", "in")
-                and re.search(
-                    r"(planned|scheduled|due|slated|expected|launch|arrive|arrives|arriving)\s+$",
-                    span[max(0, a - 30) : a],
-                )
-            ):
-                future = True
-            if kind == "relative" and (match.group("what") or "").lower() == "next":
-                future = True
-            if (
-                kind == "year_to_month"
-                and (prep == "by")
-                and published is not None
-                and period_end
-                and period_end > published
-            ):
-                future = True
-            taken.append((a, b))
-            found.append(
-                PeriodMatch(
-                    start=start + a,
-                    end=start + b,
-                    text=match.group().strip(),
-                    period_start=period_start,
-                    period_end=period_end,
-                    comparison=comparison,
-                    future=future,
-                    explicit_year=explicit,
-                )
-            )
+        for window_start, window_end in windows:
+            for match in pattern.finditer(text, window_start, window_end):
+                period = _period_of(kind, match, text, start, published, fiscal_start, taken)
+                if period is not None:
+                    taken.append((period.start, period.end))
+                    found.append(period)
     found.sort(key=lambda p: p.start)
     return found
+
+
+def _period_of(kind, match, text, start, published, fiscal_start, taken) -> PeriodMatch | None:
+    """One match as a resolved period, or None when it overlaps a better one or is not a period."""
+    a, b = match.span()
+    if any(x < b and a < y for x, y in taken) or not _accept(kind, match, text):
+        return None
+    period_start, period_end, explicit = _resolve(kind, match, published, fiscal_start)
+    core = min(
+        (
+            match.start(name)
+            for name, value in match.groupdict().items()
+            if value and name in _CORE_GROUPS
+        ),
+        default=a,
+    )
+    before = text[max(start, core - 40) : core]
+    lead = text[max(start, a - 40) : a]
+    comparison = bool(
+        _COMPARISON_BEFORE.search(lead) or _SAME_PERIOD.search(lead) or _SAME_PERIOD.search(before)
+    )
+    if kind == "relative" and match.group("ago"):
+        comparison = True
+    prep = (match.groupdict().get("prep") or match.groupdict().get("kw") or "").lower()
+    future = bool(_FUTURE_BEFORE.search(before)) or (
+        kind == "year" and prep in ("by", "until", "before")
+    )
+    if (
+        kind == "year"
+        and prep in ("for", "in")
+        and _PLANNED_BEFORE.search(text[max(start, a - 30) : a])
+    ):
+        future = True
+    if kind == "relative" and (match.group("what") or "").lower() == "next":
+        future = True
+    if (
+        kind == "year_to_month"
+        and prep == "by"
+        and published is not None
+        and period_end
+        and period_end > published
+    ):
+        future = True
+    return PeriodMatch(
+        start=a,
+        end=b,
+        text=match.group().strip(),
+        period_start=period_start,
+        period_end=period_end,
+        comparison=comparison,
+        future=future,
+        explicit_year=explicit,
+    )
+
+
+_PLANNED_BEFORE = re.compile(
+    r"(planned|scheduled|due|slated|expected|launch|arrive|arrives|arriving)\s+$"
+)
 
 
 _DATA_KINDS = (
@@ -535,10 +587,11 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
     that names only years is dated to the year it mentions most.
     """
     latest: tuple[int, int] | None = None
+    windows = _windows(text, 0, len(text))
     for kind, pattern in _PATTERNS:
         if kind not in _DATA_KINDS:
             continue
-        for match in pattern.finditer(text):
+        for match in (m for a, b in windows for m in pattern.finditer(text, a, b)):
             if not _accept(kind, match, text):
                 continue
             _, period_end, explicit = _resolve(kind, match, None, 1)
@@ -553,7 +606,7 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
         year, month = _shift_month(latest[0], latest[1], 1)
         return date(year, month, 1), "month"
     years = Counter()
-    for match in _PATTERNS[-1][1].finditer(text):
+    for match in (m for a, b in windows for m in _PATTERNS[-1][1].finditer(text, a, b)):
         if match.group("prep") and match.group("prep").lower() in (
             "by",
             "until",

@@ -12,11 +12,13 @@ hold are found from how news introduces them ("CEO Ho Sung Song",
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
 from flows.reference import Entity, Reference
 from flows.segment import Sentence
@@ -24,8 +26,7 @@ from flows.segment import Sentence
 _TOKEN = re.compile(r"[^\W_]+")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     start: int
     end: int
     text: str
@@ -73,11 +74,20 @@ def _gap_class(gap: str) -> str | None:
 
 @dataclass
 class Gazetteer:
-    """Alias index over the reference entities."""
+    """Alias index over the reference entities, and its Aho-Corasick automaton.
+
+    Aliases are matched in a lower-case view of the text in which every
+    character that is not a letter or digit is a space (same length, same
+    offsets): "F-150", "F 150" and "f-150" look alike, "Kia's" ends at "Kia".
+    """
 
     index: dict[str, list[_Alias]]
     facility_keys: dict[tuple[str, ...], Entity]
     reference: Reference
+    keys: list[str] = field(default_factory=list)
+    # per key: the aliases it spells, whether it is their plural, and a brand prefix
+    entries: list[list[tuple[_Alias, bool, int]]] = field(default_factory=list)
+    automaton: object = None
 
 
 _FACILITY_HEADS = (
@@ -112,9 +122,41 @@ def _facility_key(words: list[str]) -> tuple[str, ...]:
 
 
 @cache
+def match_view(text: str) -> str:
+    """The text in lower case with every non-word character a space, offsets kept."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a few characters grow when lowered ("İ")
+        lower = "".join(ch.lower()[:1] or ch for ch in text)
+    return _NON_WORD.sub(" ", lower)
+
+
+_NON_WORD = re.compile(r"[\W_]")
+
+
+def _key(name: str) -> str:
+    return " ".join(match_view(name).split())
+
+
+def _brand_prefix_key(
+    key: str, model: Entity, reference: Reference, brand_keys: dict[str, set[str]]
+) -> str | None:
+    """The longest name of the model's brand (or group) that the alias key starts with."""
+    best = None
+    for brand in reference.manufacturer_lineage(model.manufacturer):
+        for brand_key in brand_keys.get(brand, ()):
+            if key.startswith(brand_key + " ") and (best is None or len(brand_key) > len(best)):
+                best = brand_key
+    return best
+
+
 def build_gazetteer(reference: Reference) -> Gazetteer:
+    import ahocorasick_rs
+
     index: dict[str, list[_Alias]] = defaultdict(list)
     facility_keys: dict[tuple[str, ...], Entity] = {}
+    by_key: dict[str, list[tuple[_Alias, bool, int]]] = defaultdict(list)
+    aliases_of: dict[str, list[_Alias]] = defaultdict(list)
+    brand_keys: dict[str, set[str]] = defaultdict(set)  # manufacturer -> its alias keys
     for entity in reference.entities:
         names = [(entity.name, False), *((alias, False) for alias in entity.aliases)]
         names += [(demonym, True) for demonym in entity.demonyms]
@@ -135,6 +177,9 @@ def build_gazetteer(reference: Reference) -> Gazetteer:
                 ambiguous=entity.type == "model" and entity.needs_brand and single_word,
             )
             index[alias.key[0]].append(alias)
+            aliases_of[_key(name)].append(alias)
+            if entity.type == "manufacturer":
+                brand_keys[entity.name].add(_key(name))
         if entity.type == "facility":
             for name in (entity.name, *entity.aliases):
                 words = [token.text for token in tokenize(name)]
@@ -144,88 +189,52 @@ def build_gazetteer(reference: Reference) -> Gazetteer:
                         facility_keys.setdefault(key, entity)
     for aliases in index.values():
         aliases.sort(key=lambda alias: -len(alias.key))
-    return Gazetteer(dict(index), facility_keys, reference)
+
+    all_keys = set(aliases_of)
+    for key, aliases in aliases_of.items():
+        for alias in aliases:
+            prefix = 0
+            if alias.entity.type == "model":
+                brand_key = _brand_prefix_key(key, alias.entity, reference, brand_keys)
+                if brand_key:
+                    prefix = len(brand_key)
+                    words = key.split()
+                    rest = " ".join(words[len(brand_key.split()) :])
+                    longer_prefix = any(
+                        " ".join(words[:n]) in all_keys
+                        for n in range(len(brand_key.split()) + 1, len(words))
+                    )
+                    same_model = any(a.entity is alias.entity for a in aliases_of.get(rest, ()))
+                    if same_model and not longer_prefix:
+                        # "Jeep Gladiator" is Jeep + Gladiator: leave it to the two names, so
+                        # "KGM Musso EV" is not read as "KGM Musso" + a stray "EV".
+                        continue
+            by_key[key].append((alias, False, prefix))
+            if alias.key[-1].isalpha() and len(alias.key[-1]) >= 2:
+                for suffix in ("s", "es"):
+                    by_key[key + suffix].append((alias, True, prefix))
+    gazetteer = Gazetteer(dict(index), facility_keys, reference)
+    gazetteer.keys = sorted(by_key)
+    gazetteer.entries = [by_key[key] for key in gazetteer.keys]
+    gazetteer.automaton = ahocorasick_rs.AhoCorasick(
+        [" " + key for key in gazetteer.keys], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+    )
+    return gazetteer
 
 
-def _case_ok(alias: _Alias, surface_tokens: list[Token], plural: bool = False) -> bool:
+def _case_ok(alias: _Alias, surface: str, plural: bool = False) -> bool:
+    """One-word aliases match their own capitalisation ("Ram", not "ram"); longer ones need a capital."""
     if len(alias.key) == 1:
-        surface = surface_tokens[0].text
-        if plural:
-            surface = surface[: len(alias.original[0])]
         original = alias.original[0]
+        if plural:
+            surface = surface[: len(original)]
         return surface == original or (
             surface.isupper() and len(surface) >= 3 and surface == original.upper()
         )
-    return any(ch.isupper() for token in surface_tokens for ch in token.text)
+    return any(ch.isupper() for ch in surface)
 
 
-def _plural_of(word: str, stem: str) -> bool:
-    """'Cannons', 'Navaras', 'EVs', 'Americans': a plural of the stem."""
-    return word in (stem + "s", stem + "es")
-
-
-def _window_matches(alias: _Alias, window: list[Token]) -> bool:
-    n = len(alias.key)
-    for k in range(1, n):
-        word = window[k].lower
-        if word != alias.key[k] and not (k == n - 1 and _plural_of(word, alias.key[k])):
-            return False
-    return True
-
-
-def _candidate_aliases(gazetteer: Gazetteer, token: Token) -> list[tuple[_Alias, bool]]:
-    """Aliases that may start at a token: exact first word, else a one-word plural."""
-    exact = [(alias, False) for alias in gazetteer.index.get(token.lower, [])]
-    if exact:
-        return exact
-    word = token.lower
-    plurals: list[tuple[_Alias, bool]] = []
-    for stem in (word[:-1], word[:-2]) if word.endswith("s") else ():
-        if len(stem) >= 3:
-            plurals += [
-                (alias, True) for alias in gazetteer.index.get(stem, []) if len(alias.key) == 1
-            ]
-    return plurals
-
-
-def _match_at(gazetteer: Gazetteer, text: str, tokens: list[Token], i: int) -> list[_Alias]:
-    """Aliases of the longest name starting at token i (several when ambiguous)."""
-    candidates = _candidate_aliases(gazetteer, tokens[i])
-    if not candidates:
-        return []
-    found: list[_Alias] = []
-    length = 0
-    for alias, plural in candidates:
-        n = len(alias.key)
-        if n < length:
-            break
-        if i + n > len(tokens):
-            continue
-        window = tokens[i : i + n]
-        if not _window_matches(alias, window):
-            continue
-        gaps_ok = True
-        for k in range(1, n):
-            gap = text[window[k - 1].end : window[k].start]
-            cls = _gap_class(gap)
-            if cls is None or cls != alias.gaps[k - 1]:
-                gaps_ok = False
-                break
-            if gap.strip() == "." and gap != "." and len(window[k - 1].text) > 1:
-                gaps_ok = False  # "Korea. Republic" is two sentences, not a name
-                break
-        if not gaps_ok or not _case_ok(alias, window, plural):
-            continue
-        hyphen_digit = (
-            i + 1 < len(tokens)
-            and text[tokens[i].end : tokens[i + 1].start] == "-"
-            and tokens[i + 1].text[0].isdigit()
-        )
-        if n == 1 and hyphen_digit:
-            continue  # "Kia-built" matches Kia, but "F-150" must not match a name "F"
-        found.append(alias)
-        length = n
-    return found
+_LAST_WORD = re.compile(r"([^\W_]+)[^\w]*$")
 
 
 _LOCATIVE = {"in", "from", "across", "near", "throughout", "into", "to", "of", "outside", "at"}
@@ -233,8 +242,7 @@ _LOCATIVE = {"in", "from", "across", "near", "throughout", "into", "to", "of", "
 
 def _choose(
     aliases: list[_Alias],
-    tokens: list[Token],
-    i: int,
+    previous: str,
     sentence_brands: set[str],
     article_brands: set[str],
     us_context: bool,
@@ -246,7 +254,6 @@ def _choose(
         lineage = set(reference.manufacturer_lineage(alias.entity.manufacturer))
         return bool(lineage & brands)
 
-    previous = tokens[i - 1].lower if i > 0 else ""
     models = [a for a in aliases if a.entity.type == "model"]
     others = [a for a in aliases if a.entity.type != "model"]
     chosen_model = None
@@ -273,140 +280,95 @@ def _choose(
     return others[0]
 
 
-def _gazetteer_mentions(
-    text: str, tokens: list[Token], gazetteer: Gazetteer, sentence_of
-) -> list[Mention]:
+def _gazetteer_mentions(text: str, view: str, gazetteer: Gazetteer, sentence_of) -> list[Mention]:
     reference = gazetteer.reference
-    spans: list[tuple[int, int, list[_Alias]]] = []
-    i = 0
-    while i < len(tokens):
-        found = _match_at(gazetteer, text, tokens, i)
+    spans: list[tuple[int, int, list[tuple[_Alias, bool, int]]]] = []
+    padded = " " + view
+    for key_index, start, end in gazetteer.automaton.find_matches_as_indexes(padded):
+        # the key " kia" spans padded[start:end]; the name is text[start:end - 1]
+        if end < len(padded) and padded[end] != " ":
+            continue  # "ram" inside "rambling"
+        text_start, text_end = start, end - 1
+        surface = text[text_start:text_end]
+        if text_end < len(text) - 1 and text[text_end] == "-" and text[text_end + 1].isdigit():
+            continue  # "F-150" is not the name "F"
+        found = [
+            (alias, plural, prefix)
+            for alias, plural, prefix in gazetteer.entries[key_index]
+            if _case_ok(alias, surface, plural)
+        ]
         if found:
-            n = len(found[0].key)
-            split = _split_brand_prefix(gazetteer, text, tokens, i, found)
-            if split:
-                spans += split
-                i = split[-1][1]
-                continue
-            spans.append((i, i + n, found))
-            i += n
-        else:
-            i += 1
+            spans.append((text_start, text_end, found))
 
     # Context for ambiguous names: which brands the sentence and article name.
     plain_brands: dict[int, set[str]] = defaultdict(set)
     article_brands: set[str] = set()
     us_context = False
     for start, _end, found in spans:
-        for alias in found:
-            entity = alias.entity
-            if len(found) == 1 and entity.type == "manufacturer":
-                lineage = reference.manufacturer_lineage(entity.name)
-                plain_brands[sentence_of(tokens[start].start)] |= set(lineage)
-                article_brands.update(lineage)
-            if len(found) == 1 and entity.type == "model" and not alias.ambiguous:
-                lineage = reference.manufacturer_lineage(entity.manufacturer)
-                article_brands.update(lineage)
-            if (
-                len(found) == 1
-                and entity.type == "region"
-                and (entity.name == "United States" or entity.parent == "United States")
-            ):
-                us_context = True
+        if len(found) != 1:
+            continue
+        alias = found[0][0]
+        entity = alias.entity
+        if entity.type == "manufacturer":
+            lineage = reference.manufacturer_lineage(entity.name)
+            plain_brands[sentence_of(start)] |= set(lineage)
+            article_brands.update(lineage)
+        elif entity.type == "model" and not alias.ambiguous:
+            article_brands.update(reference.manufacturer_lineage(entity.manufacturer))
+        elif entity.type == "region" and (
+            entity.name == "United States" or entity.parent == "United States"
+        ):
+            us_context = True
 
     mentions: list[Mention] = []
     for start, end, found in spans:
-        sentence = sentence_of(tokens[start].start)
-        if len(found) == 1 and not found[0].ambiguous:
-            alias = found[0]
+        sentence = sentence_of(start)
+        aliases = [alias for alias, _plural, _prefix in found]
+        if len(aliases) == 1 and not aliases[0].ambiguous:
+            alias = aliases[0]
         else:
+            previous = _LAST_WORD.search(text, max(0, start - 30), start)
+            word = previous.group(1).lower() if previous else ""
             alias = _choose(
-                found, tokens, start, plain_brands[sentence], article_brands, us_context, reference
+                aliases, word, plain_brands[sentence], article_brands, us_context, reference
             )
         if alias is None:
             continue
-        span_start, span_end = tokens[start].start, tokens[end - 1].end
-        if alias.entity.type == "model" and end - start > 1:
-            brand = _brand_prefix(gazetteer, text, tokens, start, alias.entity)
-            if brand is not None:
-                # "Jeep Gladiator" names the brand as well as the model.
+        prefix = next(p for a, _plural, p in found if a is alias)
+        if prefix:
+            # "Ram 1500 REV" names the brand as well as the model.
+            brand = next(
+                (
+                    b.entity.name
+                    for b in gazetteer.index.get(alias.key[0], [])
+                    if b.entity.type == "manufacturer"
+                ),
+                None,
+            )
+            if brand:
                 mentions.append(
                     Mention(
-                        "manufacturer", brand.name, brand.start, brand.end, brand.surface, sentence
+                        "manufacturer",
+                        brand,
+                        start,
+                        start + prefix,
+                        text[start : start + prefix],
+                        sentence,
                     )
                 )
         mentions.append(
             Mention(
                 type=alias.entity.type,
                 name=alias.entity.name,
-                start=span_start,
-                end=span_end,
-                surface=text[span_start:span_end],
+                start=start,
+                end=end,
+                surface=text[start:end],
                 sentence=sentence,
                 demonym=alias.demonym,
                 owner=alias.entity.manufacturer,
             )
         )
     return mentions
-
-
-def _split_brand_prefix(
-    gazetteer: Gazetteer, text: str, tokens: list[Token], i: int, found: list[_Alias]
-):
-    """'KGM Musso EV' is KGM + Musso EV, not the alias 'KGM Musso' + a stray 'EV'."""
-    alias = found[0]
-    if alias.entity.type != "model" or len(alias.key) < 2:
-        return None
-    for brand in gazetteer.index.get(tokens[i].lower, []):
-        b = len(brand.key)
-        if brand.entity.type != "manufacturer" or b >= len(alias.key) or alias.key[:b] != brand.key:
-            continue
-        rest = _match_at(gazetteer, text, tokens, i + b)
-        if (
-            rest
-            and rest[0].entity.type == "model"
-            and i + b + len(rest[0].key) > i + len(alias.key)
-        ):
-            return [(i, i + b, [brand]), (i + b, i + b + len(rest[0].key), rest)]
-    return None
-
-
-def _brand_prefix(
-    gazetteer: Gazetteer, text: str, tokens: list[Token], start: int, model: Entity
-) -> Mention | None:
-    """The manufacturer named by the first tokens of a model's alias, if any."""
-    lineage = set(gazetteer.reference.manufacturer_lineage(model.manufacturer))
-    for alias in _match_at(gazetteer, text, tokens, start):
-        if alias.entity.type == "manufacturer" and alias.entity.name in lineage:
-            end = tokens[start + len(alias.key) - 1].end
-            return Mention(
-                "manufacturer",
-                alias.entity.name,
-                tokens[start].start,
-                end,
-                text[tokens[start].start : end],
-                0,
-            )
-    for alias in gazetteer.index.get(tokens[start].lower, []):
-        n = len(alias.key)
-        if alias.entity.type != "manufacturer" or alias.entity.name not in lineage:
-            continue
-        window = tokens[start : start + n]
-        if (
-            len(window) == n
-            and all(window[k].lower == alias.key[k] for k in range(n))
-            and _case_ok(alias, window)
-        ):
-            end = window[-1].end
-            return Mention(
-                "manufacturer",
-                alias.entity.name,
-                tokens[start].start,
-                end,
-                text[tokens[start].start : end],
-                0,
-            )
-    return None
 
 
 _ROLE_WORDS = {
@@ -613,12 +575,19 @@ _PARTICLES = {"de", "van", "von", "da", "di", "du", "bin", "al", "la", "le", "de
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+$|^[A-Z][a-z]*[A-Z][a-z]+$|^[A-Z]$")
 
 
-def _name_runs(text: str, tokens: list[Token], covered: list[bool]) -> list[tuple[int, int]]:
-    """Runs of 2-4 capitalised tokens not already covered by a mention."""
+def _name_runs(
+    text: str, tokens: list[Token], covered: list[bool], near: set[int]
+) -> list[tuple[int, int]]:
+    """Runs of 2-4 capitalised tokens not covered by a mention, near a role word or speech verb."""
     runs: list[tuple[int, int]] = []
     i = 0
     while i < len(tokens):
-        if covered[i] or not _NAME_WORD.match(tokens[i].text) or tokens[i].lower in _NOT_NAME:
+        if (
+            i not in near
+            or covered[i]
+            or not _NAME_WORD.match(tokens[i].text)
+            or tokens[i].lower in _NOT_NAME
+        ):
             i += 1
             continue
         j = i + 1
@@ -646,10 +615,10 @@ def _name_runs(text: str, tokens: list[Token], covered: list[bool]) -> list[tupl
 
 
 def _person_mentions(
-    text: str, tokens: list[Token], covered: list[bool], sentence_of
+    text: str, tokens: list[Token], covered: list[bool], sentence_of, near: set[int]
 ) -> list[Mention]:
     mentions: list[Mention] = []
-    for i, j in _name_runs(text, tokens, covered):
+    for i, j in _name_runs(text, tokens, covered, near):
         start, end = tokens[i].start, tokens[j - 1].end
         before = [token.lower for token in tokens[max(0, i - 8) : i]]
         between = text[tokens[max(0, i - 8)].start : start] if i else ""
@@ -953,48 +922,83 @@ def _coordinated_regions(
     return found
 
 
+def _trigger_automaton():
+    """Words that the rule-based finders start from, so they run only where one occurs."""
+    import ahocorasick_rs
+
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for word in _FACILITY_HEADS:
+        kinds[word].add("facility")
+    for word in (*_ORG_SUFFIXES, "administration"):
+        kinds[word].add("organization")
+    for word in (*_ROLE_WORDS, *_SPEECH_VERBS, "according"):
+        kinds[word.replace("-", " ")].add("person")
+    for word in _COMPASS:
+        kinds[word.replace("-", " ")].add("compass")
+    words = sorted(kinds)
+    return ahocorasick_rs.AhoCorasick([" " + w for w in words]), [kinds[w] for w in words]
+
+
+_TRIGGERS = None
+
+
+def _triggers(view: str) -> dict[str, list[int]]:
+    global _TRIGGERS
+    if _TRIGGERS is None:
+        _TRIGGERS = _trigger_automaton()
+    automaton, kinds = _TRIGGERS
+    padded = " " + view
+    found: dict[str, list[int]] = defaultdict(list)
+    for index, start, end in automaton.find_matches_as_indexes(padded, overlapping=True):
+        if end == len(padded) or padded[end] == " ":
+            for kind in kinds[index]:
+                found[kind].append(start)
+    return found
+
+
 def find_mentions(text: str, sentences: list[Sentence], gazetteer: Gazetteer) -> list[Mention]:
     """Every entity mention in the cleaned text, sorted by position."""
-    tokens = tokenize(text)
     starts = [sentence.start for sentence in sentences]
 
     def sentence_of(offset: int) -> int:
-        lo, hi = 0, len(starts)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if starts[mid] <= offset:
-                lo = mid + 1
-            else:
-                hi = mid
-        return max(lo - 1, 0)
+        return max(bisect.bisect_right(starts, offset) - 1, 0)
 
-    mentions = _gazetteer_mentions(text, tokens, gazetteer, sentence_of)
-    covered = [False] * len(tokens)
-    token_starts = {token.start: index for index, token in enumerate(tokens)}
-    for mention in mentions:
-        index = token_starts.get(mention.start)
-        while index is not None and index < len(tokens) and tokens[index].start < mention.end:
-            covered[index] = True
-            index += 1
-    mentions += _facility_mentions(text, tokens, covered, gazetteer, sentence_of)
-    place_tokens: set[int] = set()
-    for mention in mentions:
-        if mention.type == "region" and not mention.demonym:
+    view = match_view(text)
+    mentions = _gazetteer_mentions(text, view, gazetteer, sentence_of)
+    triggers = _triggers(view)
+    if triggers or "(" in text:
+        tokens = tokenize(text)
+        token_starts = {token.start: index for index, token in enumerate(tokens)}
+        covered = [False] * len(tokens)
+        place_tokens: set[int] = set()
+        for mention in mentions:
             index = token_starts.get(mention.start)
             while index is not None and index < len(tokens) and tokens[index].start < mention.end:
-                place_tokens.add(index)
+                covered[index] = True
+                if mention.type == "region" and not mention.demonym:
+                    place_tokens.add(index)
                 index += 1
-    organizations = _org_mentions(text, tokens, covered, sentence_of, place_tokens)
-    if organizations:
-        # A place swallowed into an organisation's name is not a mention of its own.
-        mentions = [
-            m
-            for m in mentions
-            if not any(o.start <= m.start and m.end <= o.end for o in organizations)
-        ]
-    mentions += organizations
-    mentions += _person_mentions(text, tokens, covered, sentence_of)
-    mentions += _acronym_mentions(text, mentions, sentence_of)
-    mentions += _coordinated_regions(text, tokens, mentions, gazetteer)
+        if "facility" in triggers:
+            mentions += _facility_mentions(text, tokens, covered, gazetteer, sentence_of)
+        if "organization" in triggers:
+            organizations = _org_mentions(text, tokens, covered, sentence_of, place_tokens)
+            if organizations:
+                # A place swallowed into an organisation's name is not a mention of its own.
+                mentions = [
+                    m
+                    for m in mentions
+                    if not any(o.start <= m.start and m.end <= o.end for o in organizations)
+                ]
+            mentions += organizations
+        if "person" in triggers:
+            token_offsets = [token.start for token in tokens]
+            near = set()
+            for offset in triggers["person"]:
+                index = bisect.bisect_left(token_offsets, offset)
+                near.update(range(max(0, index - 10), index + 6))
+            mentions += _person_mentions(text, tokens, covered, sentence_of, near)
+        mentions += _acronym_mentions(text, mentions, sentence_of)
+        if "compass" in triggers:
+            mentions += _coordinated_regions(text, tokens, mentions, gazetteer)
     mentions.sort(key=lambda mention: (mention.start, -mention.end))
     return mentions

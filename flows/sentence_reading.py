@@ -90,12 +90,14 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
-_EVENT_BEFORE = re.compile(
+EVENT_BEFORE = re.compile(
     r"\b(?:went\s+on\s+sale|goes\s+on\s+sale|on\s+sale\s+since|launched|launches|arrived|arrives|debuted|was\s+revealed|was\s+unveiled|unveiled|introduced|resumed\s+selling|was\s+founded|founded)\b[^,;.]*$",
     re.IGNORECASE,
 )
 
 
+# "the locally built Ranger" describes the truck; it is not a production figure.
+_DESCRIPTIVE_VERB = re.compile(r"\b(?:locally|domestically|locally-)\s*$", re.IGNORECASE)
 _BARE_LINK = re.compile(
     r"(?:\b(?:on|with|at|managed|recorded|added|had|took|posted|logged|notched|reached|totalled|totaled|hit|tallied|scored)\s+(?:just\s+|about\s+|around\s+|nearly\s+|some\s+|over\s+|more\s+than\s+)?|^\s*)$",
     re.IGNORECASE,
@@ -219,64 +221,119 @@ def inside(offset: int, spans: list[tuple[int, int]]) -> bool:
     return any(start <= offset < end for start, end in spans)
 
 
-class SentenceReader:
+class ArticleScan:
+    """Every pattern run once over a whole article; each sentence takes its share.
+
+    Running a dozen regular expressions per sentence costs more in call
+    overhead than in matching; once per article it is cheap.
+    """
+
     def __init__(
-        self,
-        text: str,
-        sentence: Sentence,
-        mentions: list[Mention],
-        lexicon: Lexicon,
-        published: date | None,
-        fiscal_start: int,
+        self, text: str, lexicon: Lexicon, published: date | None, fiscal_start: int
     ) -> None:
         self.text = text
-        self.sentence = sentence
         self.lexicon = lexicon
-        self.mentions = mentions
         self.published = published
+        self.fiscal_start = fiscal_start
+        self.numbers = find_numbers(text, 0, len(text), lexicon.reference)
+        self.periods = find_periods(text, 0, len(text), published, fiscal_start)
+        self.cues = []
+        for match in lexicon.metric_pattern.finditer(text):
+            metric, kind = lexicon.metric_by_phrase[lexicon._fold(match.group())]
+            self.cues.append(Cue(match.start(), match.end(), metric, kind, match.group().lower()))
+        self.powertrain_cues = [
+            (m.start(), m.end(), lexicon.powertrain_by_phrase[lexicon._fold(m.group())])
+            for m in lexicon.powertrain_pattern.finditer(text)
+        ]
+        self.clause_breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
+        self.rank_words = [m.start() for m in RANK_ONE.finditer(text)]
+        self.words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
+        self._starts = {
+            "numbers": [n.start for n in self.numbers],
+            "periods": [p.start for p in self.periods],
+            "cues": [c.start for c in self.cues],
+            "powertrain_cues": [c[0] for c in self.powertrain_cues],
+            "clause_breaks": self.clause_breaks,
+            "rank_words": self.rank_words,
+            "words": [w[0] for w in self.words],
+        }
+
+    def has_claim_words(self, sentence: Sentence) -> bool:
+        """Whether a sentence holds a number or a rank word worth reading closely."""
+        numbers = self.within("numbers", sentence.start, sentence.end)
+        return any(n.kind not in ("year", "date") for n in numbers) or bool(
+            self.within("rank_words", sentence.start, sentence.end)
+        )
+
+    def within(self, name: str, start: int, end: int) -> list:
+        """The items of one kind that start (and end) inside text[start:end]."""
+        starts = self._starts[name]
+        items = getattr(self, name)[
+            bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)
+        ]
+        if name in ("numbers", "periods"):
+            return [item for item in items if item.end <= end]
+        return items
+
+
+class SentenceView:
+    """A sentence with its entity mentions: enough to read its context."""
+
+    def __init__(self, text: str, sentence: Sentence, mentions: list[Mention]) -> None:
+        self.text = text
+        self.sentence = sentence
+        self.mentions = mentions
+
+    def mentions_in(self, types: tuple[str, ...], start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.type in types and start <= m.start < end]
+
+
+class SentenceReader(SentenceView):
+    """A sentence with numbers, read once for the claim rules."""
+
+    def __init__(self, scan: ArticleScan, sentence: Sentence, mentions: list[Mention]) -> None:
+        text = scan.text
+        super().__init__(text, sentence, mentions)
+        self.lexicon = scan.lexicon
+        self.published = scan.published
         self.entity_spans = [
             (m.start, m.end)
             for m in mentions
             if m.type in ("model", "manufacturer", "organization", "facility")
         ]
-        bounds = [sentence.start]
-        bounds += [m.end() for m in _CLAUSE_BREAK.finditer(text, sentence.start, sentence.end)]
-        bounds.append(sentence.end)
-        self.clauses = [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
-        self.words = [
-            (m.start(), m.end(), m.group().lower())
-            for m in _WORD.finditer(text, sentence.start, sentence.end)
+        bounds = [
+            sentence.start,
+            *scan.within("clause_breaks", sentence.start, sentence.end),
+            sentence.end,
         ]
+        self.clauses = [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+        self.words = scan.within("words", sentence.start, sentence.end)
         self.word_starts = [w[0] for w in self.words]
         self.periods = [
-            PeriodMention(
-                p, bool(_EVENT_BEFORE.search(text, self.clause_span(p.start)[0], p.start))
-            )
-            for p in find_periods(text, sentence.start, sentence.end, published, fiscal_start)
+            PeriodMention(p, bool(EVENT_BEFORE.search(text, self.clause_span(p.start)[0], p.start)))
+            for p in scan.within("periods", sentence.start, sentence.end)
         ]
         period_spans = [(p.match.start, p.match.end) for p in self.periods]
         self.numbers = [
             n
-            for n in find_numbers(text, sentence.start, sentence.end, lexicon.reference)
+            for n in scan.within("numbers", sentence.start, sentence.end)
             if n.kind not in ("year", "date")
             and not inside(n.start, self.entity_spans)
             and not inside(n.start, period_spans)
         ]
-        self.cues = []
-        for match in lexicon.metric_pattern.finditer(text, sentence.start, sentence.end):
-            if inside(match.start(), self.entity_spans):
-                continue
-            metric, kind = lexicon.metric_by_phrase[lexicon._fold(match.group())]
-            if kind == "verb" and re.search(
-                r"\b(?:locally|domestically|locally-)\s*$",
-                text[max(sentence.start, match.start() - 12) : match.start()],
-            ):
-                continue  # "the locally built Ranger" describes the truck
-            self.cues.append(Cue(match.start(), match.end(), metric, kind, match.group().lower()))
+        self.cues = [
+            cue
+            for cue in scan.within("cues", sentence.start, sentence.end)
+            if not inside(cue.start, self.entity_spans)
+            and not (
+                cue.kind == "verb"
+                and _DESCRIPTIVE_VERB.search(text, max(sentence.start, cue.start - 12), cue.start)
+            )
+        ]
         self.powertrain_cues = [
-            (m.start(), m.end(), lexicon.powertrain_by_phrase[lexicon._fold(m.group())])
-            for m in lexicon.powertrain_pattern.finditer(text, sentence.start, sentence.end)
-            if not inside(m.start(), self.entity_spans)
+            cue
+            for cue in scan.within("powertrain_cues", sentence.start, sentence.end)
+            if not inside(cue[0], self.entity_spans)
         ]
 
     def clause_index(self, offset: int) -> int:
@@ -295,9 +352,6 @@ class SentenceReader:
     def words_after(self, offset: int, count: int) -> list[tuple[int, int, str]]:
         index = bisect.bisect_left(self.word_starts, offset)
         return self.words[index : index + count]
-
-    def mentions_in(self, types: tuple[str, ...], start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if m.type in types and start <= m.start < end]
 
     def has_kind(self, kind: str, start: int, end: int) -> bool:
         return any(c.kind == kind and start <= c.start < end for c in self.cues)
@@ -723,7 +777,7 @@ def _rank_words(reader: SentenceReader, claims: list[Candidate]) -> None:
             )
 
 
-def last_names(reader: SentenceReader, start: int, end: int) -> tuple[str | None, str | None]:
+def last_names(reader: SentenceView, start: int, end: int) -> tuple[str | None, str | None]:
     found = names_in(reader, start, end)
     models = [m for m in found if m.type == "model"]
     brands = [m for m in found if m.type == "manufacturer"]
@@ -732,14 +786,14 @@ def last_names(reader: SentenceReader, start: int, end: int) -> tuple[str | None
     return (brands[-1].name if brands else None), (models[-1].name if models else None)
 
 
-def first_names(reader: SentenceReader, start: int, end: int) -> tuple[str | None, str | None]:
+def first_names(reader: SentenceView, start: int, end: int) -> tuple[str | None, str | None]:
     found = names_in(reader, start, end)[:2]
     models = [m for m in found if m.type == "model"]
     brands = [m for m in found if m.type == "manufacturer"]
     return (brands[0].name if brands else None), (models[0].name if models else None)
 
 
-def names_in(reader: SentenceReader, start: int, end: int) -> list[Mention]:
+def names_in(reader: SentenceView, start: int, end: int) -> list[Mention]:
     """Brand and model mentions, without a brand that only prefixes a model ("Mitsubishi Triton")."""
     found = reader.mentions_in(("model", "manufacturer"), start, end)
     models = [m for m in found if m.type == "model"]

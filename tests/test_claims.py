@@ -220,3 +220,31 @@ def test_table_rows_are_read_through_their_header(reference):
     ]
     assert {c["region"][0] for c in claims} == {"China"}
     assert {c["source_org"] for c in claims} == {"China Passenger Car Association"}
+
+
+def test_extraction_does_not_depend_on_hash_order():
+    """Same input, same output, whatever order sets and dicts iterate in."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import CORPUS, SEEDS
+
+    files = [str(p) for p in sorted(SEEDS.iterdir())] + [
+        str(p) for p in sorted((CORPUS / "articles").glob("*.txt"))
+    ]
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        for flag in ([], ["--entities"]):
+            result = subprocess.run(
+                [sys.executable, "-m", "flows", "extract", *files, *flag],
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=120,
+            )
+            assert result.returncode == 0, result.stderr
+            outputs.append(result.stdout)
+    assert outputs[0] == outputs[2] and outputs[1] == outputs[3]
+    assert outputs[0].count("\n") > 50
