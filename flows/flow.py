@@ -23,7 +23,7 @@ from flows.reference import load_reference
 from flows.report import publish_artifacts
 from flows.resources import default_articles_dir, default_db_path, extractor_version
 from flows.stages import Frames, discover_files, parse_batch
-from flows.validate import ValidationFailed, Validator
+from flows.validate import ValidationFailed, Validator, docs_paths, publish_docs
 from flows.warehouse import WorkingDatabase, now_utc, seconds_since
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -163,6 +163,13 @@ def publish_warehouse(working: WorkingDatabase) -> str:
     return str(working.publish())
 
 
+@task(name="build_data_docs", cache_policy=NONE)
+def build_data_docs(validator: Validator, db: str) -> str | None:
+    """Render the run's Data Docs beside the warehouse (data_docs/index.html)."""
+    index = publish_docs(validator, Path(db))
+    return str(index) if index else None
+
+
 @task(name="report_run", cache_policy=NONE)
 def report_run(summary: dict, quarantine: pl.DataFrame) -> None:
     """Publish the run summary and quarantined rows as Prefect artifacts."""
@@ -273,7 +280,7 @@ def pickup_etl(
             counts["quarantined"],
         )
         load_id = working.next_load_id()
-        validator = Validator(reference)
+        validator = Validator(reference, docs_dir=docs_paths(Path(db))[0])
         working.begin()
         working.upsert_reference(reference)
         quarantine_parts: list[pl.DataFrame] = []
@@ -292,6 +299,7 @@ def pickup_etl(
             validated = validate_frames(validator, frames)
             stage_seconds["validate"] += seconds_since(checked_at)
             if validated.batch_failures:
+                build_data_docs(validator, db)
                 raise ValidationFailed("; ".join(validated.batch_failures))
             _add_suite_totals(suite_totals, validated.summary())
             load_started = now_utc()
@@ -394,6 +402,9 @@ def pickup_etl(
     except BaseException:
         working.discard()
         raise
+    docs_started = now_utc()
+    summary["data_docs"] = build_data_docs(validator, db)
+    stage_seconds["report"] = seconds_since(docs_started)
     summary["stage_seconds"] = {k: round(v, 3) for k, v in stage_seconds.items()}
     summary["elapsed_seconds"] = round(seconds_since(started), 3)
     report_run(summary, quarantine)

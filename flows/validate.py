@@ -16,9 +16,12 @@ a pandas view in which dates are `yyyymmdd` integers (null-safe to compare).
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import logging
 import os
+import re
+import shutil
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -125,73 +128,134 @@ def validation_view(frame: pl.DataFrame):
     return converted.to_pandas()
 
 
+@dataclass
+class GxContext:
+    """The GX objects a run needs: context, batch definitions, suites, validation definitions."""
+
+    context: object
+    batch_definitions: dict
+    suites: dict
+    validation_definitions: dict
+    docs_dir: Path | None
+
+
+def build_context(
+    reference: Reference, suite_files: dict[str, dict], today: date, docs_dir: Path | None = None
+) -> GxContext:
+    """One ephemeral GX context with a pandas source, the suites of expectations/ and, when
+    asked, a Data Docs site. Idempotent: every object is fetched if present, added if not."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if docs_dir is not None:
+        site = {
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir.resolve()),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        }
+        with contextlib.suppress(Exception):
+            context.delete_data_docs_site("pickup_etl")
+        context.add_data_docs_site(site_name="pickup_etl", site_config=site)
+    try:
+        source = context.data_sources.get("frames")
+    except Exception:
+        source = context.data_sources.add_pandas("frames")
+    batch_definitions, suites, validation_definitions = {}, {}, {}
+    for frame_name, spec in suite_files.items():
+        try:
+            asset = source.get_asset(frame_name)
+        except LookupError:
+            asset = source.add_dataframe_asset(frame_name)
+        try:
+            batch_definition = asset.get_batch_definition("whole")
+        except (KeyError, LookupError):
+            batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+        batch_definitions[frame_name] = batch_definition
+        suites[frame_name] = _get_or_add_suite(context, spec, reference, today)
+        name = f"{frame_name}_validation"
+        with contextlib.suppress(Exception):
+            context.validation_definitions.delete(name)
+        validation_definitions[frame_name] = context.validation_definitions.add(
+            gx.ValidationDefinition(name=name, data=batch_definition, suite=suites[frame_name])
+        )
+    return GxContext(context, batch_definitions, suites, validation_definitions, docs_dir)
+
+
+def _get_or_add_suite(context, spec: dict, reference: Reference, today: date):
+    import great_expectations as gx
+
+    expectations = []
+    for expectation in spec.get("expectations", []):
+        kwargs = {
+            key: _resolve(value, reference, today)
+            for key, value in expectation.get("kwargs", {}).items()
+        }
+        expectations.append(
+            {"type": expectation["type"], "kwargs": kwargs, "meta": expectation.get("meta", {})}
+        )
+    suite = gx.ExpectationSuite(
+        name=spec["name"], expectations=expectations, meta=spec.get("meta", {})
+    )
+    with contextlib.suppress(Exception):
+        context.suites.delete(spec["name"])
+    return context.suites.add(suite)
+
+
+# Data Docs keep every validation of a small run, and of a large one the first
+# batch per frame plus batches with failures, up to this many pages.
+MAX_DOCS_RESULTS = 40
+
+
 class Validator:
-    """One GX context with the suites of `expectations/`, built once per process."""
+    """Runs the suites of `expectations/` on the frames of a run."""
 
     def __init__(
-        self, reference: Reference, suites_dir: Path | None = None, today: date | None = None
+        self,
+        reference: Reference,
+        suites_dir: Path | None = None,
+        today: date | None = None,
+        docs_dir: Path | None = None,
     ) -> None:
-        import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-
         self.reference = reference
         self.today = today or date.today()
-        self.context = gx.get_context(mode="ephemeral")
-        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         self.suite_files = load_suite_files(suites_dir)
-        source = self._get_or_add_source()
-        self.batch_definitions = {}
-        self.suites = {}
-        for frame_name, spec in self.suite_files.items():
-            asset = self._get_or_add_asset(source, frame_name)
-            self.batch_definitions[frame_name] = self._get_or_add_batch_definition(asset)
-            self.suites[frame_name] = self._get_or_add_suite(spec)
-
-    def _get_or_add_source(self):
-        try:
-            return self.context.data_sources.get("frames")
-        except (KeyError, ValueError, LookupError, Exception):
-            return self.context.data_sources.add_pandas("frames")
-
-    @staticmethod
-    def _get_or_add_asset(source, name: str):
-        try:
-            return source.get_asset(name)
-        except LookupError:
-            return source.add_dataframe_asset(name)
-
-    @staticmethod
-    def _get_or_add_batch_definition(asset):
-        try:
-            return asset.get_batch_definition("whole")
-        except (KeyError, LookupError):
-            return asset.add_batch_definition_whole_dataframe("whole")
-
-    def _get_or_add_suite(self, spec: dict):
-        import great_expectations as gx
-
-        expectations = []
-        for expectation in spec.get("expectations", []):
-            kwargs = {
-                key: _resolve(value, self.reference, self.today)
-                for key, value in expectation.get("kwargs", {}).items()
-            }
-            expectations.append(
-                {"type": expectation["type"], "kwargs": kwargs, "meta": expectation.get("meta", {})}
-            )
-        suite = gx.ExpectationSuite(
-            name=spec["name"], expectations=expectations, meta=spec.get("meta", {})
-        )
-        with contextlib.suppress(Exception):
-            self.context.suites.delete(spec["name"])
-        return self.context.suites.add(suite)
+        if docs_dir is not None:
+            shutil.rmtree(docs_dir, ignore_errors=True)
+        self.gx = build_context(reference, self.suite_files, self.today, docs_dir)
+        self.recorded: dict[str, int] = {}
 
     def validate_frame(self, name: str, frame: pl.DataFrame):
-        """The GX validation result of one frame against its suite."""
-        batch = self.batch_definitions[name].get_batch(
-            batch_parameters={"dataframe": validation_view(frame)}
+        """The GX validation result of one frame against its suite (kept for Data Docs when useful)."""
+        view = validation_view(frame)
+        keep = self.gx.docs_dir is not None and sum(self.recorded.values()) < MAX_DOCS_RESULTS
+        if keep and name not in self.recorded:
+            return self._stored(name, view)  # the first batch of every frame goes into Data Docs
+        batch = self.gx.batch_definitions[name].get_batch(batch_parameters={"dataframe": view})
+        result = batch.validate(self.gx.suites[name], result_format="COMPLETE")
+        if keep and not result.success:
+            return self._stored(name, view)  # and so do batches with failures
+        return result
+
+    def _stored(self, name: str, view):
+        """Validate through the validation definition, which keeps the result for Data Docs."""
+        self.recorded[name] = self.recorded.get(name, 0) + 1
+        return self.gx.validation_definitions[name].run(
+            batch_parameters={"dataframe": view}, result_format="COMPLETE"
         )
-        return batch.validate(self.suites[name], result_format="COMPLETE")
+
+    def build_docs(self) -> Path | None:
+        """Write the Data Docs site: suites and the kept validation results, readable offline."""
+        docs_dir = self.gx.docs_dir
+        if docs_dir is None:
+            return None
+        self.gx.context.build_data_docs(site_names=["pickup_etl"])
+        _add_offline_index(docs_dir)
+        return docs_dir / "index.html"
 
     def validate(self, frames: Frames) -> ValidationResult:
         """Validate every frame; quarantine failing rows; collect batch failures."""
@@ -276,6 +340,50 @@ class Validator:
             else pl.DataFrame(schema=QUARANTINE_SCHEMA)
         )
         return ValidationResult(kept, quarantine, suites, failures)
+
+
+def docs_paths(db_path: Path) -> tuple[Path, Path]:
+    """Where a run builds its Data Docs, and where readers find them (beside the warehouse)."""
+    return db_path.parent / ".data_docs.building", db_path.parent / "data_docs"
+
+
+def publish_docs(validator: Validator, db_path: Path) -> Path | None:
+    """Render the Data Docs of a run and put them in place of the previous run's."""
+    building, published = docs_paths(db_path)
+    if validator.build_docs() is None:
+        return None
+    shutil.rmtree(published, ignore_errors=True)
+    os.replace(building, published)
+    return published / "index.html"
+
+
+def _add_offline_index(docs_dir: Path) -> None:
+    """GX's index lists suites and results from scripts it loads off the network; add the
+    same lists as plain HTML, so the page reads the same without network."""
+    index = docs_dir / "index.html"
+    if not index.exists():
+        return
+    suites = sorted(
+        p.relative_to(docs_dir).as_posix() for p in (docs_dir / "expectations").glob("*.html")
+    )
+    results = sorted(
+        p.relative_to(docs_dir).as_posix() for p in (docs_dir / "validations").rglob("*.html")
+    )
+    items = "".join(
+        f'<li><a href="{html.escape(p)}">{html.escape(Path(p).stem)}</a></li>' for p in suites
+    )
+    runs = "".join(
+        f'<li><a href="{html.escape(p)}">{html.escape(p.removeprefix("validations/"))}</a></li>'
+        for p in results
+    )
+    block = (
+        '<div id="pickup-etl-offline-index" style="margin:70px 20px 0 20px">'
+        f"<h2>Expectation suites</h2><ul>{items}</ul><h2>Validation results</h2><ul>{runs}</ul></div>"
+    )
+    page = index.read_text(encoding="utf-8")
+    if "pickup-etl-offline-index" not in page:
+        page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + block, page, count=1)
+        index.write_text(page, encoding="utf-8")
 
 
 def _jsonable(record: dict) -> dict:

@@ -60,6 +60,12 @@ VIEWS = (
 FACT_TABLES = ("fact_claim", "bridge_claim_region", "fact_entity_mention", "dim_sentence")
 
 
+def _scalar(connection: duckdb.DuckDBPyConnection, sql: str):
+    """The single value of a query, with the result fully consumed (DuckDB 2 keeps
+    a half-read result open, and the connection busy, otherwise)."""
+    return connection.execute(sql).fetchall()[0][0]
+
+
 def stable_key(*parts: object) -> int:
     """A positive 63-bit key from a natural key: the same input gives the same key in every run."""
     digest = hashlib.blake2b("\x1f".join(str(p) for p in parts).encode(), digest_size=8).digest()
@@ -130,7 +136,7 @@ class WorkingDatabase:
             self.connection.execute(path.read_text(encoding="utf-8"))
         for path in _sql_files("views"):
             self.connection.execute(path.read_text(encoding="utf-8"))
-        if self.connection.execute("select count(*) from dim_date").fetchone()[0] == 0:
+        if _scalar(self.connection, "select count(*) from dim_date") == 0:
             self._fill_calendar()
 
     def _fill_calendar(self) -> None:
@@ -161,15 +167,11 @@ class WorkingDatabase:
         }
 
     def next_load_id(self) -> int:
-        return int(
-            self.connection.execute("select coalesce(max(load_id), 0) + 1 from etl_run").fetchone()[
-                0
-            ]
-        )
+        return int(_scalar(self.connection, "select coalesce(max(load_id), 0) + 1 from etl_run"))
 
     def counts(self) -> dict[str, int]:
         return {
-            name: int(self.connection.execute(f"select count(*) from {name}").fetchone()[0])
+            name: int(_scalar(self.connection, f"select count(*) from {name}"))
             for name in (*TABLES, *VIEWS)
         }
 
@@ -386,7 +388,7 @@ class WorkingDatabase:
             con.execute(
                 f"delete from {table} where article_key in (select article_key from retired)"
             )
-        count = con.execute("select count(*) from retired").fetchone()[0]
+        count = _scalar(con, "select count(*) from retired")
         con.execute(
             "update dim_article set is_current = false where article_key in (select article_key from retired)"
         )
@@ -578,9 +580,7 @@ class WorkingDatabase:
         if rows.is_empty():
             return
         con = self.connection
-        start = int(
-            con.execute("select coalesce(max(quarantine_id), 0) from quarantine").fetchone()[0]
-        )
+        start = int(_scalar(con, "select coalesce(max(quarantine_id), 0) from quarantine"))
         frame = (
             rows.with_row_index("offset")
             .with_columns(
@@ -647,7 +647,7 @@ def export_parquet(db_path: Path, directory: Path) -> list[tuple[str, int]]:
         for name in names:
             target = str(directory / f"{name}.parquet").replace("'", "''")
             connection.execute(f"copy (select * from {name}) to '{target}' (format parquet)")
-            rows = connection.execute(f"select count(*) from {name}").fetchone()[0]
+            rows = _scalar(connection, f"select count(*) from {name}")
             written.append((name, int(rows)))
     finally:
         connection.close()
