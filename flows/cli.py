@@ -256,7 +256,15 @@ def evaluate(gold_dir, articles_dir, fmt, details) -> None:
 
 
 @main.command()
-@click.argument("sql")
+@click.argument("sql", required=False)
+@click.option(
+    "--file",
+    "-f",
+    "sql_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Read the SQL from a file (for example sql/examples/01_electric_pickups_by_market.sql).",
+)
 @click.option(
     "--db",
     "db_path",
@@ -278,10 +286,19 @@ def evaluate(gold_dir, articles_dir, fmt, details) -> None:
     show_default=True,
     help="Rows printed in table format.",
 )
-def query(sql, db_path, fmt, max_rows) -> None:
-    """Run read-only SQL against the published warehouse and print the result."""
+def query(sql, sql_file, db_path, fmt, max_rows) -> None:
+    """Run read-only SQL against the published warehouse and print the result.
+
+    SQL is the argument, `-` for standard input, or --file PATH.
+    """
     import duckdb
 
+    if sql_file is not None:
+        sql = sql_file.read_text(encoding="utf-8")
+    elif sql == "-":
+        sql = sys.stdin.read()
+    if not sql or not sql.strip():
+        raise UserError("no SQL given: pass it as an argument, `-` for standard input, or --file")
     db_path = db_path or default_db_path()
     if not db_path.is_file():
         raise UserError(f"no warehouse at {db_path}: run `pickup-etl run` first, or pass --db")

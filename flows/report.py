@@ -22,10 +22,11 @@ def summary_markdown(summary: dict) -> str:
         "",
         "## Files",
         "",
-        "| new | changed | unchanged | missing | quarantined | seen |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| new | changed | unchanged | missing | quarantined | seen | parsed |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
         f"| {summary.get('files_new', 0)} | {summary.get('files_changed', 0)} | {summary.get('files_unchanged', 0)} | "
-        f"{summary.get('files_missing', 0)} | {summary.get('files_quarantined', 0)} | {summary.get('files_seen', 0)} |",
+        f"{summary.get('files_missing', 0)} | {summary.get('files_quarantined', 0)} | {summary.get('files_seen', 0)} | "
+        f"{summary.get('files_parsed', 0)} |",
         "",
         "## Rows loaded by this run",
         "",
@@ -93,7 +94,8 @@ def terminal_summary(summary: dict) -> str:
     lines = [
         f"published {summary.get('db')} (run {summary.get('load_id')}, {summary.get('status')})",
         f"  files:       {summary.get('files_seen', 0)} seen: {summary.get('files_new', 0)} new, {summary.get('files_changed', 0)} changed, "
-        f"{summary.get('files_unchanged', 0)} unchanged, {summary.get('files_missing', 0)} missing, {summary.get('files_quarantined', 0)} quarantined",
+        f"{summary.get('files_unchanged', 0)} unchanged, {summary.get('files_missing', 0)} missing, {summary.get('files_quarantined', 0)} quarantined; "
+        f"{summary.get('files_parsed', 0)} parsed",
         f"  articles:    {summary.get('articles_loaded', 0)}",
         f"  sentences:   {summary.get('sentences_loaded', 0)}",
         f"  mentions:    {summary.get('mentions_loaded', 0)}",

@@ -98,6 +98,24 @@ def _sql_files(kind: str) -> list[Path]:
     return sorted((resource_dir("sql") / kind).glob("*.sql"))
 
 
+class SchemaError(RuntimeError):
+    """The published warehouse has a schema this release cannot migrate to."""
+
+
+def _columns(connection: duckdb.DuckDBPyConnection, database: str) -> dict[str, dict[str, str]]:
+    rows = connection.execute(
+        "select table_name, column_name, data_type from duckdb_columns() "
+        "where database_name = ? and schema_name = 'main' and not internal "
+        "and table_name in (select table_name from duckdb_tables() where database_name = ?) "
+        "order by table_name, column_index",
+        [database, database],
+    ).fetchall()
+    tables: dict[str, dict[str, str]] = {}
+    for table, column, data_type in rows:
+        tables.setdefault(table, {})[column] = data_type
+    return tables
+
+
 @dataclass
 class FileState:
     content_hash: str | None
@@ -132,12 +150,45 @@ class WorkingDatabase:
     # -- schema ---------------------------------------------------------------
 
     def create_schema(self) -> None:
+        self._align_columns()
         for path in _sql_files("tables"):
             self.connection.execute(path.read_text(encoding="utf-8"))
         for path in _sql_files("views"):
             self.connection.execute(path.read_text(encoding="utf-8"))
         if _scalar(self.connection, "select count(*) from dim_date") == 0:
             self._fill_calendar()
+
+    def _align_columns(self) -> None:
+        """Bring tables written by an older release to the columns sql/tables declares:
+        new columns are added (null in old rows), dropped ones removed."""
+        existing = _columns(self.connection, CATALOG)
+        if not existing:
+            return
+        scratch = duckdb.connect()
+        try:
+            for path in _sql_files("tables"):
+                scratch.execute(path.read_text(encoding="utf-8"))
+            declared = _columns(scratch, "memory")
+        finally:
+            scratch.close()
+        for table, columns in declared.items():
+            have = existing.get(table)
+            if have is None:
+                continue
+            try:
+                for name, data_type in columns.items():
+                    if name not in have:
+                        self.connection.execute(
+                            f'alter table {table} add column "{name}" {data_type}'
+                        )
+                for name in have:
+                    if name not in columns:
+                        self.connection.execute(f'alter table {table} drop column "{name}"')
+            except duckdb.Error as error:
+                raise SchemaError(
+                    f"{self.db_path}: table {table} cannot be brought to the current schema "
+                    f"({error}); run again with --full-refresh to rebuild the warehouse"
+                ) from error
 
     def _fill_calendar(self) -> None:
         start, end = CALENDAR
@@ -369,14 +420,15 @@ class WorkingDatabase:
     # -- facts ----------------------------------------------------------------
 
     def retire_files(self, paths: list[str]) -> int:
-        """Drop the facts of the current articles of these files (their new version replaces them)."""
+        """Drop the articles of these files and every fact hanging off them (their new
+        version replaces them in the same transaction)."""
         if not paths:
             return 0
         con = self.connection
         con.register("retired_paths", pl.DataFrame({"path": paths}, schema={"path": pl.String}))
         con.execute(
             "create or replace temp table retired as select article_key from dim_article "
-            "where is_current and file_path in (select path from retired_paths)"
+            "where file_path in (select path from retired_paths)"
         )
         for table in FACT_TABLES:
             if table == "bridge_claim_region":
@@ -390,7 +442,7 @@ class WorkingDatabase:
             )
         count = _scalar(con, "select count(*) from retired")
         con.execute(
-            "update dim_article set is_current = false where article_key in (select article_key from retired)"
+            "delete from dim_article where article_key in (select article_key from retired)"
         )
         con.execute("drop table retired")
         con.unregister("retired_paths")
@@ -412,7 +464,6 @@ class WorkingDatabase:
             .alias("article_key"),
             pl.lit(load_id, dtype=pl.Int64).alias("load_id"),
             pl.lit(loaded_at).alias("loaded_at"),
-            pl.lit(True).alias("is_current"),
             pl.col("published_on")
             .dt.strftime("%Y%m%d")
             .cast(pl.Int32, strict=False)

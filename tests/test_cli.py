@@ -95,6 +95,27 @@ def test_query_prints_a_table_and_refuses_writes(seed_run):
     assert "read-only" in write.output.lower()
 
 
+@pytest.mark.slow
+def test_query_reads_sql_from_a_file_or_standard_input(seed_run, tmp_path):
+    _summary, db = seed_run
+    script = tmp_path / "count.sql"
+    script.write_text(
+        "-- a comment first, as example files have\nselect count(*) as n from v_claims\n"
+    )
+    runner = CliRunner()
+    from_file = runner.invoke(
+        main, ["query", "--file", str(script), "--db", str(db), "--format", "csv"]
+    )
+    from_stdin = runner.invoke(
+        main, ["query", "-", "--db", str(db), "--format", "csv"], input=script.read_text()
+    )
+    assert from_file.exit_code == 0 and from_stdin.exit_code == 0
+    assert from_file.output == from_stdin.output
+    assert from_file.output.splitlines()[0] == "n" and int(from_file.output.splitlines()[1]) > 0
+    empty = runner.invoke(main, ["query", "--db", str(db)])
+    assert empty.exit_code == 2 and "no SQL given" in empty.output
+
+
 def test_query_without_a_warehouse_says_how_to_make_one(tmp_path):
     result = CliRunner().invoke(main, ["query", "select 1", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2

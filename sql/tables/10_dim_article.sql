@@ -1,6 +1,6 @@
 -- dim_article: the articles the warehouse holds.
--- Grain: one row per version of one input article (a file, or one record of a JSON/JSONL file)
--- as read by one extractor version. is_current marks the version whose facts are loaded.
+-- Grain: one row per input article (a file, or one record of a JSON/JSONL file) as last read:
+-- a changed file or a new extractor version replaces the row and all facts hanging off it.
 -- Key: article_key (bigint hash of article, content_hash, extractor_version). Natural key: article.
 create table if not exists dim_article (
     article_key bigint primary key,
@@ -26,12 +26,11 @@ create table if not exists dim_article (
     boilerplate_lines integer,
     cleaned_text varchar,
     extractor_version varchar not null,
-    is_current boolean not null,
     load_id bigint not null,
     loaded_at timestamp not null
 );
-comment on table dim_article is 'One version of one input article; facts hang off the current version';
-comment on column dim_article.article_key is 'Surrogate key (stable hash of article, content hash and extractor version)';
+comment on table dim_article is 'One input article as last read; its sentences, mentions and claims hang off it';
+comment on column dim_article.article_key is 'Surrogate key (stable hash of article, content hash and extractor version: a new version gets a new key)';
 comment on column dim_article.article is 'Article name: file path under the source folder, plus #N for record N of a JSON/JSONL file';
 comment on column dim_article.file_path is 'File path under the source folder';
 comment on column dim_article.record_index is 'Record number within a JSON/JSONL file (1-based), null for single-article files';
@@ -54,6 +53,5 @@ comment on column dim_article.claim_count is 'Claims extracted';
 comment on column dim_article.boilerplate_lines is 'Lines removed as boilerplate (tags, ratings, comments, share bars)';
 comment on column dim_article.cleaned_text is 'The cleaned article text; character offsets of sentences, mentions and claims point into it';
 comment on column dim_article.extractor_version is 'Version of the extraction code and reference data that produced this row';
-comment on column dim_article.is_current is 'True for the version whose sentences, mentions and claims are loaded';
 comment on column dim_article.load_id is 'etl_run.load_id of the run that loaded this version';
 comment on column dim_article.loaded_at is 'When this version was loaded (UTC)';

@@ -18,6 +18,7 @@ create table if not exists etl_run (
     files_unchanged integer,
     files_missing integer,
     files_quarantined integer,
+    files_parsed integer,
     articles_loaded integer,
     sentences_loaded integer,
     mentions_loaded integer,
@@ -43,7 +44,8 @@ comment on column etl_run.files_changed is 'Files whose content (or extractor ve
 comment on column etl_run.files_unchanged is 'Files skipped without parsing';
 comment on column etl_run.files_missing is 'Files loaded before and now gone (their facts are kept)';
 comment on column etl_run.files_quarantined is 'Files that could not be used, with reasons in etl_file';
-comment on column etl_run.articles_loaded is 'Article versions loaded by this run';
+comment on column etl_run.files_parsed is 'Files read and extracted by this run (new and changed ones; unchanged files are not parsed)';
+comment on column etl_run.articles_loaded is 'Articles loaded (new or replaced) by this run';
 comment on column etl_run.sentences_loaded is 'Sentences loaded by this run';
 comment on column etl_run.mentions_loaded is 'Entity mentions loaded by this run';
 comment on column etl_run.claims_loaded is 'Claims loaded by this run';

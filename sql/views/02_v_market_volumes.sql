@@ -54,3 +54,16 @@ final as (
 
 select * from final;
 comment on view v_market_volumes is 'Vehicle volumes by market, metric, powertrain and period, with the articles and sources that state them';
+comment on column v_market_volumes.market is 'Market (dim_region name): a country, world region, state or province';
+comment on column v_market_volumes.market_kind is 'Kind of market: country, world_region, subdivision, ...';
+comment on column v_market_volumes.metric is 'What is counted: sales, registrations, exports, production, deliveries, ...';
+comment on column v_market_volumes.powertrain is 'Powertrain scope: bev, phev, erev, hybrid, nev (BEV + PHEV), ice, or all';
+comment on column v_market_volumes.period_start is 'First day of the period';
+comment on column v_market_volumes.period_end is 'Last day of the period';
+comment on column v_market_volumes.manufacturer is 'Manufacturer, or null for a market total';
+comment on column v_market_volumes.model is 'Model, or null for a manufacturer or market total';
+comment on column v_market_volumes.value is 'Vehicles: the largest value stated for this row''s grain';
+comment on column v_market_volumes.times_stated is 'How many claims state a volume at this grain';
+comment on column v_market_volumes.articles is 'Articles that state it';
+comment on column v_market_volumes.sources is 'Organisations credited for it';
+comment on column v_market_volumes.example_sentence is 'One sentence that states it';

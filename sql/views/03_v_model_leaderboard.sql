@@ -1,24 +1,41 @@
--- v_model_leaderboard: models ranked by the volumes articles report for them.
--- Grain: one row per model x market x metric x period (the largest stated value), ranked
--- within market, metric and period end.
--- Units: value in vehicles.
+-- v_model_leaderboard: where each pickup model stands in its markets.
+-- Grain: one row per model x market x metric x powertrain x period. Volume rows (unit
+-- vehicles; targets left out) are ranked by the largest stated value within market, metric and period;
+-- sales_rank rows carry the best rank an article states for that period.
 create or replace view v_model_leaderboard as
-with model_volumes as (
+with model_claims as (
+    select
+        claim.model,
+        claim.manufacturer,
+        unnested.region_name as market,
+        claim.metric,
+        claim.unit,
+        claim.powertrain,
+        claim.period_start,
+        claim.period_end,
+        claim.value,
+        claim.article
+    from v_claims as claim
+    cross join unnest(claim.region) as unnested(region_name)
+    where claim.model is not null
+      and claim.value is not null
+      and (claim.unit = 'units' or claim.metric = 'sales_rank')
+      and claim.metric not like '%target'  -- plans are not standings
+),
+
+volumes as (
     select
         model,
         manufacturer,
-        unnested.region_name as market,
+        market,
         metric,
         powertrain,
         period_start,
         period_end,
         max(value) as value,
         count(distinct article) as articles
-    from v_claims
-    cross join unnest(region) as unnested(region_name)
-    where model is not null
-      and unit = 'units'
-      and value is not null
+    from model_claims
+    where unit = 'units'
     group by all
 ),
 
@@ -26,26 +43,44 @@ stated_ranks as (
     select
         model,
         manufacturer,
-        unnested.region_name as market,
-        min(value) as best_stated_rank
-    from v_claims
-    cross join unnest(region) as unnested(region_name)
+        market,
+        metric,
+        powertrain,
+        period_start,
+        period_end,
+        min(value) as value,
+        count(distinct article) as articles
+    from model_claims
     where metric = 'sales_rank'
-      and model is not null
     group by all
 ),
 
 final as (
     select
-        model_volumes.*,
+        volumes.*,
         rank() over (
-            partition by model_volumes.market, model_volumes.metric, model_volumes.period_end
-            order by model_volumes.value desc
+            partition by market, metric, period_start, period_end order by value desc
         ) as position,
-        stated_ranks.best_stated_rank
-    from model_volumes
-    left join stated_ranks using (model, manufacturer, market)
+        'reported volume' as basis
+    from volumes
+    union all
+    select
+        stated_ranks.*,
+        cast(value as bigint) as position,
+        'stated rank' as basis
+    from stated_ranks
 )
 
 select * from final;
-comment on view v_model_leaderboard is 'Models ranked by reported volume within market, metric and period, beside the best rank articles state for them';
+comment on view v_model_leaderboard is 'Where each model stands per market, metric and period: ranked by reported volume, or by the rank articles state';
+comment on column v_model_leaderboard.model is 'Pickup model';
+comment on column v_model_leaderboard.manufacturer is 'Its manufacturer';
+comment on column v_model_leaderboard.market is 'Market the figure is about';
+comment on column v_model_leaderboard.metric is 'sales, registrations, exports, ... or sales_rank for stated ranks';
+comment on column v_model_leaderboard.powertrain is 'Powertrain scope of the figure';
+comment on column v_model_leaderboard.period_start is 'First day of the period';
+comment on column v_model_leaderboard.period_end is 'Last day of the period';
+comment on column v_model_leaderboard.value is 'Vehicles (the largest stated value), or the best stated rank for sales_rank';
+comment on column v_model_leaderboard.articles is 'Number of articles that state it';
+comment on column v_model_leaderboard.position is 'Position in the market for this metric and period (1 = first)';
+comment on column v_model_leaderboard.basis is 'reported volume (ranked here) or stated rank (as the article says)';

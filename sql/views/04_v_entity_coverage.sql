@@ -1,5 +1,5 @@
 -- v_entity_coverage: which entities each article names, and how often.
--- Grain: one row per current article x entity type x entity.
+-- Grain: one row per article x entity type x entity.
 create or replace view v_entity_coverage as
 with mentions as (
     select
@@ -12,7 +12,6 @@ with mentions as (
         mention.start_char
     from fact_entity_mention as mention
     join dim_article as article on article.article_key = mention.article_key
-    where article.is_current
 ),
 
 final as (
@@ -31,3 +30,11 @@ final as (
 
 select * from final;
 comment on view v_entity_coverage is 'Entities named per article with mention counts and first position';
+comment on column v_entity_coverage.article is 'Article name';
+comment on column v_entity_coverage.title is 'Headline of the article';
+comment on column v_entity_coverage.publisher is 'Publisher of the article';
+comment on column v_entity_coverage.published_on is 'Publication date of the article';
+comment on column v_entity_coverage.entity_type is 'manufacturer, model, region, organization, person or facility';
+comment on column v_entity_coverage.entity_name is 'Canonical entity name';
+comment on column v_entity_coverage.mentions is 'Times the article names it';
+comment on column v_entity_coverage.first_offset is 'Character offset of its first mention in the cleaned text';
