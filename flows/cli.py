@@ -146,7 +146,14 @@ def run(
 @click.option(
     "--name", type=str, default="pickup-etl-scheduled", show_default=True, help="Deployment name."
 )
-def serve(cron, timezone, interval, source, db_path, full_refresh, name) -> None:
+@click.option(
+    "--wait",
+    "lock_wait",
+    type=click.FloatRange(0, 86_400),
+    default=None,
+    help="Seconds a scheduled run waits for another run holding the warehouse.",
+)
+def serve(cron, timezone, interval, source, db_path, full_refresh, name, lock_wait) -> None:
     """Serve the flow as a Prefect deployment with a schedule."""
     if cron and interval:
         raise UserError("give either --cron or --interval, not both")
@@ -154,6 +161,15 @@ def serve(cron, timezone, interval, source, db_path, full_refresh, name) -> None
         raise UserError(
             "give a schedule: --cron '0 6 * * *' (with --timezone) or --interval SECONDS"
         )
+    if cron:
+        _check_schedule(cron, timezone)
+    source = source or str(default_articles_dir())
+    from flows.stages import SourceError, list_source
+
+    try:
+        list_source(source)
+    except SourceError as error:
+        raise UserError(str(error)) from None
     from flows.runner import serve_flow
 
     serve_flow(
@@ -161,10 +177,25 @@ def serve(cron, timezone, interval, source, db_path, full_refresh, name) -> None
         cron=cron,
         timezone=timezone,
         interval=interval,
-        source=source or str(default_articles_dir()),
-        db_path=str(db_path or default_db_path()),
+        source=str(Path(source).resolve()) if "*" not in source else source,
+        db_path=str((db_path or default_db_path()).resolve()),
         full_refresh=full_refresh,
+        lock_wait=lock_wait,
     )
+
+
+def _check_schedule(cron: str, timezone: str) -> None:
+    """Reject a bad cron expression or time zone before Prefect starts serving."""
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    try:
+        CronSchedule(cron=cron, timezone=timezone)
+    except ValidationError as error:
+        field = str(error.errors()[0]["loc"][0])
+        example = "'0 6 * * *'" if field == "cron" else "'Europe/Berlin' or 'UTC'"
+        given = cron if field == "cron" else timezone
+        raise UserError(f"--{field} '{given}' is not valid (for example {example})") from None
 
 
 @main.command()

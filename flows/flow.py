@@ -16,19 +16,37 @@ from pathlib import Path
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
-from prefect.runtime import flow_run
+from prefect.runtime import flow_run, task_run
+from prefect.states import Failed
 
+from flows.locking import DEFAULT_LOCK_WAIT, WriterBusy, writer_lock
+from flows.progress import emit
 from flows.read import DEFAULT_MAX_BYTES
 from flows.reference import load_reference
 from flows.report import publish_artifacts
 from flows.resources import default_articles_dir, default_db_path, extractor_version
-from flows.stages import Frames, discover_files, parse_batch
+from flows.stages import BatchRead, Frames, discover_files, parse_read, read_batch
 from flows.validate import ValidationFailed, Validator, docs_paths, publish_docs
 from flows.warehouse import WorkingDatabase, now_utc, seconds_since
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 DEFAULT_BATCH_SIZE = 250
+MAX_BATCHES_IN_FLIGHT = 4
+RUN_COUNTS = (
+    "files_seen",
+    "files_new",
+    "files_changed",
+    "files_unchanged",
+    "files_missing",
+    "files_quarantined",
+    "files_parsed",
+    "articles_loaded",
+    "sentences_loaded",
+    "mentions_loaded",
+    "claims_loaded",
+    "rows_quarantined",
+)
 OUTCOME_SCHEMA = {
     "path": pl.String,
     "content_hash": pl.String,
@@ -137,10 +155,31 @@ def _outcome(row: dict) -> dict:
     }
 
 
-@task(name="parse_batch", cache_policy=NONE)
-def parse_batch_task(root: Path, paths: list[str], version: str, max_bytes: int) -> Frames:
-    """Read, clean, segment, recognise and extract one batch of files."""
-    return parse_batch(root, paths, load_reference(), version, max_bytes)
+READ_RETRIES = 2
+
+
+class TransientReadError(OSError):
+    """Some files of a batch could not be read this time."""
+
+
+@task(name="read_batch", retries=READ_RETRIES, retry_delay_seconds=[1, 5], cache_policy=NONE)
+def read_batch_task(root: Path, paths: list[str], max_bytes: int) -> BatchRead:
+    """Read a batch of files. A file that is gone or cannot be opened is tried again
+    (it may be mid-copy); after the last try it is quarantined with the reason."""
+    batch = read_batch(root, paths, max_bytes)
+    if batch.retryable and task_run.run_count <= READ_RETRIES:
+        first = batch.retryable[0]
+        raise TransientReadError(
+            f"{len(batch.retryable)} file(s) could not be read ({first.path}: {first.reason}); "
+            "trying again"
+        )
+    return batch
+
+
+@task(name="parse_batch", cache_policy=NONE)  # pure: the same input fails the same way again
+def parse_batch_task(batch: BatchRead, version: str) -> Frames:
+    """Clean, segment, recognise and extract one batch of read files."""
+    return parse_read(batch, load_reference(), version)
 
 
 @task(name="validate_frames", cache_policy=NONE)
@@ -170,7 +209,7 @@ def build_data_docs(validator: Validator, db: str) -> str | None:
     return str(index) if index else None
 
 
-@task(name="report_run", cache_policy=NONE)
+@task(name="report_run", retries=2, retry_delay_seconds=[1, 5], cache_policy=NONE)
 def report_run(summary: dict, quarantine: pl.DataFrame) -> None:
     """Publish the run summary and quarantined rows as Prefect artifacts."""
     publish_artifacts(summary, quarantine)
@@ -247,11 +286,34 @@ def pickup_etl(
     full_refresh: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_file_mb: float = DEFAULT_MAX_BYTES / 1e6,
+    lock_wait: float = DEFAULT_LOCK_WAIT,
 ) -> dict:
-    """Load pickup-market articles into the DuckDB warehouse and publish it."""
+    """Load pickup-market articles into the DuckDB warehouse and publish it.
+
+    Only one run writes a warehouse at a time: a run that finds another one
+    writing waits up to `lock_wait` seconds, then ends Failed with the reason.
+    """
     logger = get_run_logger()
     source = source or str(default_articles_dir())
     db = db or str(default_db_path())
+    try:
+        with writer_lock(Path(db), lock_wait):
+            summary, quarantine = _load_and_publish(
+                source, db, full_refresh, batch_size, max_file_mb
+            )
+    except WriterBusy as busy:
+        logger.error("%s", busy)
+        return Failed(message=str(busy))
+    report_run(summary, quarantine)
+    logger.info("published %s: %s", db, summary["message"])
+    return summary
+
+
+def _load_and_publish(
+    source: str, db: str, full_refresh: bool, batch_size: int, max_file_mb: float
+) -> tuple[dict, pl.DataFrame]:
+    """The run under the writer lock: discover, plan, parse, validate, load, publish."""
+    logger = get_run_logger()
     started = now_utc()
     version = extractor_version()
     reference = load_reference()
@@ -264,13 +326,9 @@ def pickup_etl(
     working = open_working_database(db, full_refresh)
     try:
         plan = plan_run(root, files, working, version)
-        counts = defaultdict(
-            int,
-            {
-                status: list(plan.statuses.values()).count(status)
-                for status in ("new", "changed", "unchanged", "gone", "quarantined")
-            },
-        )
+        counts = defaultdict(int)
+        for status in plan.statuses.values():
+            counts[status] += 1
         logger.info(
             "plan: %d new, %d changed, %d unchanged, %d gone, %d unreadable",
             counts["new"],
@@ -279,20 +337,19 @@ def pickup_etl(
             counts["gone"],
             counts["quarantined"],
         )
+        emit("plan", files=files.height, to_parse=len(plan.to_parse))
         load_id = working.next_load_id()
         validator = Validator(reference, docs_dir=docs_paths(Path(db))[0])
         working.begin()
         working.upsert_reference(reference)
         quarantine_parts: list[pl.DataFrame] = []
         suite_totals: dict[str, dict] = {}
-        batches = _batches(plan.to_parse, batch_size)
-        futures = [
-            parse_batch_task.submit(root, batch, version, int(max_file_mb * 1e6))
-            for batch in batches
-        ]
+        loaded_counts: dict[str, int] = defaultdict(int)
         outcomes = list(plan.outcomes)
-        for number, (batch, future) in enumerate(zip(batches, futures, strict=True), start=1):
-            frames = future.result()
+        batches = _batches(plan.to_parse, batch_size)
+        for number, (batch, frames) in enumerate(
+            _parsed_batches(root, batches, version, int(max_file_mb * 1e6)), start=1
+        ):
             for stage, seconds in frames.timings.items():
                 stage_seconds[stage] += seconds
             checked_at = now_utc()
@@ -307,6 +364,8 @@ def pickup_etl(
             stage_seconds["load"] += seconds_since(load_started)
             outcomes += _file_outcomes(plan, batch, validated.frames, version)
             quarantine_parts += [_problem_quarantine(frames), validated.quarantine]
+            for name, value in validated.frames.counts().items():
+                loaded_counts[name] += value
             logger.info(
                 "batch %d/%d: %d files, %d articles, %d claims loaded, %d rows quarantined",
                 number,
@@ -316,9 +375,13 @@ def pickup_etl(
                 validated.frames.claims.height,
                 validated.quarantine.height,
             )
-            for name, value in validated.frames.counts().items():
-                suite_totals.setdefault("_loaded", {}).setdefault(name, 0)
-                suite_totals["_loaded"][name] += value
+            emit(
+                "batch",
+                files=len(batch),
+                articles=validated.frames.articles.height,
+                claims=validated.frames.claims.height,
+                quarantined=validated.quarantine.height,
+            )
 
         finalize_started = now_utc()
         quarantine = (
@@ -329,7 +392,6 @@ def pickup_etl(
             if outcomes
             else pl.DataFrame(schema=OUTCOME_SCHEMA)
         )
-        loaded_counts = suite_totals.pop("_loaded", {})
         files_quarantined = outcome_frame.filter(pl.col("status") == "quarantined").height
         summary = {
             "load_id": load_id,
@@ -347,10 +409,10 @@ def pickup_etl(
             "files_missing": counts["gone"],
             "files_quarantined": files_quarantined,
             "files_parsed": len(plan.to_parse),
-            "articles_loaded": loaded_counts.get("articles", 0),
-            "sentences_loaded": loaded_counts.get("sentences", 0),
-            "mentions_loaded": loaded_counts.get("mentions", 0),
-            "claims_loaded": loaded_counts.get("claims", 0),
+            "articles_loaded": loaded_counts["articles"],
+            "sentences_loaded": loaded_counts["sentences"],
+            "mentions_loaded": loaded_counts["mentions"],
+            "claims_loaded": loaded_counts["claims"],
             "rows_quarantined": quarantine.height,
             "validation": suite_totals,
         }
@@ -374,23 +436,7 @@ def pickup_etl(
                 "source": source,
                 "full_refresh": full_refresh,
                 "extractor_version": version,
-                **{
-                    key: summary[key]
-                    for key in (
-                        "files_seen",
-                        "files_new",
-                        "files_changed",
-                        "files_unchanged",
-                        "files_missing",
-                        "files_quarantined",
-                        "files_parsed",
-                        "articles_loaded",
-                        "sentences_loaded",
-                        "mentions_loaded",
-                        "claims_loaded",
-                        "rows_quarantined",
-                    )
-                },
+                **{key: summary[key] for key in RUN_COUNTS},
                 "validation": suite_totals,
                 "stage_seconds": summary["stage_seconds"],
                 "message": summary["message"],
@@ -398,6 +444,7 @@ def pickup_etl(
         )
         working.commit()
         summary["table_counts"] = working.counts()
+        emit("publish")
         publish_started = now_utc()
         publish_warehouse(working)
         stage_seconds["publish"] = seconds_since(publish_started)
@@ -409,9 +456,21 @@ def pickup_etl(
     stage_seconds["report"] = seconds_since(docs_started)
     summary["stage_seconds"] = {k: round(v, 3) for k, v in stage_seconds.items()}
     summary["elapsed_seconds"] = round(seconds_since(started), 3)
-    report_run(summary, quarantine)
-    logger.info("published %s: %s", db, summary["message"])
-    return summary
+    return summary, quarantine
+
+
+def _parsed_batches(root: Path, batches: list[list[str]], version: str, max_bytes: int):
+    """(paths, frames) per batch, in order, with a bounded number of batches in flight:
+    memory stays flat however many files there are."""
+    pending = []
+    for batch in batches:
+        read = read_batch_task.submit(root, batch, max_bytes)
+        pending.append((batch, parse_batch_task.submit(read, version)))
+        if len(pending) >= MAX_BATCHES_IN_FLIGHT:
+            batch, future = pending.pop(0)
+            yield batch, future.result()
+    for batch, future in pending:
+        yield batch, future.result()
 
 
 def _add_suite_totals(totals: dict, summary: dict[str, dict]) -> None:

@@ -67,6 +67,8 @@ class ReadProblem:
     path: str
     record: int | None
     reason: str
+    # An operating-system error (gone, locked, I/O) that may pass if the read is tried again.
+    retryable: bool = False
 
 
 _MAGIC = (

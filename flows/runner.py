@@ -8,7 +8,9 @@ schedule as a Prefect deployment.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import sys
 from datetime import UTC, datetime
@@ -17,8 +19,6 @@ from pathlib import Path
 import click
 
 from flows.stages import SourceError, list_source
-
-DEFAULT_LOCK_WAIT = 60.0
 
 
 def _check_source(source: str) -> None:
@@ -48,7 +48,7 @@ def run_once(
     lock_wait: float | None = None,
     progress: bool = False,
 ) -> int:
-    from flows.cli import EXIT_BUSY, EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+    from flows.cli import EXIT_BUSY, EXIT_USAGE
 
     try:
         _check_source(source)
@@ -62,28 +62,39 @@ def run_once(
         return EXIT_USAGE
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from filelock import FileLock, Timeout
+    from flows.locking import DEFAULT_LOCK_WAIT, WriterBusy, writer_lock
 
-    from flows.locking import writer_lock_path
-
-    db_path.parent.mkdir(parents=True, exist_ok=True)
     wait = DEFAULT_LOCK_WAIT if lock_wait is None else lock_wait
-    lock = FileLock(str(writer_lock_path(db_path)))
-    try:
-        lock.acquire(timeout=wait)
-    except Timeout:
-        click.echo(
-            f"pickup-etl: another run is writing {db_path} (waited {wait:.0f}s); try again when it ends, or pass --wait SECONDS",
-            err=True,
-        )
-        return EXIT_BUSY
     started = datetime.now(UTC)
     try:
-        from flows.flow import DEFAULT_BATCH_SIZE, pickup_etl
-        from flows.report import terminal_summary
-        from flows.validate import ValidationFailed
+        # Taken before Prefect starts, so a busy warehouse is reported at once.
+        with writer_lock(db_path, wait):
+            return _run_locked(
+                source, db_path, full_refresh, batch_size, max_file_mb, progress, started
+            )
+    except WriterBusy as busy:
+        click.echo(f"pickup-etl: {busy}", err=True)
+        return EXIT_BUSY
 
-        try:
+
+def _run_locked(
+    source: str,
+    db_path: Path,
+    full_refresh: bool,
+    batch_size: int | None,
+    max_file_mb: float,
+    progress: bool,
+    started: datetime,
+) -> int:
+    from flows.cli import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+    from flows.flow import DEFAULT_BATCH_SIZE, pickup_etl
+    from flows.progress import listening
+    from flows.report import terminal_summary
+    from flows.validate import ValidationFailed
+
+    bar = ProgressBar() if progress else None
+    try:
+        with listening(bar.update if bar else _ignore), bar or contextlib.nullcontext():
             summary = pickup_etl(
                 source=source,
                 db=str(db_path),
@@ -91,44 +102,109 @@ def run_once(
                 batch_size=batch_size or DEFAULT_BATCH_SIZE,
                 max_file_mb=max_file_mb,
             )
-        except ValidationFailed as error:
-            _log_run(
-                db_path,
-                {"started_at": started, "status": "failed", "reason": f"validation: {error}"},
-            )
-            click.echo(f"pickup-etl: validation failed, nothing published: {error}", err=True)
-            return EXIT_FAILED
-        except SourceError as error:
-            click.echo(f"pickup-etl: {error}", err=True)
-            return EXIT_USAGE
-        except Exception as error:
-            _log_run(
-                db_path,
-                {
-                    "started_at": started,
-                    "status": "failed",
-                    "reason": f"{type(error).__name__}: {error}",
-                },
-            )
-            click.echo(
-                f"pickup-etl: run failed, nothing published ({type(error).__name__}: {error}); "
-                f"the warehouse at {db_path} is unchanged",
-                err=True,
-            )
-            return EXIT_FAILED
+    except ValidationFailed as error:
+        _log_run(
+            db_path,
+            {"started_at": started, "status": "failed", "reason": f"validation: {error}"},
+        )
+        click.echo(f"pickup-etl: validation failed, nothing published: {error}", err=True)
+        return EXIT_FAILED
+    except SourceError as error:
+        click.echo(f"pickup-etl: {error}", err=True)
+        return EXIT_USAGE
+    except Exception as error:
         _log_run(
             db_path,
             {
                 "started_at": started,
-                "status": summary["status"],
-                "load_id": summary["load_id"],
-                "message": summary["message"],
+                "status": "failed",
+                "reason": f"{type(error).__name__}: {error}",
             },
         )
-        click.echo(terminal_summary(summary))
-        return EXIT_PARTIAL if summary["status"] == "partial" else EXIT_OK
-    finally:
-        lock.release()
+        click.echo(
+            f"pickup-etl: run failed, nothing published ({type(error).__name__}: {error}); "
+            f"the warehouse at {db_path} is unchanged",
+            err=True,
+        )
+        return EXIT_FAILED
+    _log_run(
+        db_path,
+        {
+            "started_at": started,
+            "status": summary["status"],
+            "load_id": summary["load_id"],
+            "message": summary["message"],
+        },
+    )
+    click.echo(terminal_summary(summary))
+    return EXIT_PARTIAL if summary["status"] == "partial" else EXIT_OK
+
+
+def _ignore(event: str, data: dict) -> None:
+    pass
+
+
+class ProgressBar:
+    """A terminal progress bar over the files a run parses (on stderr).
+
+    While it shows, Prefect's console log is limited to warnings so the two do
+    not interleave; the per-batch log lines still reach the Prefect server.
+    """
+
+    def __init__(self) -> None:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.progress = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files · {task.fields[articles]} articles · {task.fields[claims]} claims"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=False,
+        )
+        self.task = None
+        self.quieted: list[tuple[logging.Handler, int]] = []
+
+    def __enter__(self) -> ProgressBar:
+        for name in ("", "uvicorn", "fastapi"):  # where Prefect's console handler hangs
+            for handler in logging.getLogger(name).handlers:
+                if type(handler).__name__ == "PrefectConsoleHandler":
+                    self.quieted.append((handler, handler.level))
+                    handler.setLevel(max(handler.level, logging.WARNING))
+        self.progress.start()
+        self.task = self.progress.add_task("starting", total=None, articles=0, claims=0)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.progress.stop()
+        for handler, level in self.quieted:
+            handler.setLevel(level)
+
+    def update(self, event: str, data: dict) -> None:
+        if self.task is None:
+            return
+        if event == "plan":
+            self.progress.update(self.task, description="parsing", total=data["to_parse"])
+        elif event == "batch":
+            fields = self.progress.tasks[0].fields
+            self.progress.update(
+                self.task,
+                advance=data["files"],
+                articles=fields["articles"] + data["articles"],
+                claims=fields["claims"] + data["claims"],
+            )
+        elif event == "publish":
+            self.progress.update(self.task, description="publishing")
 
 
 def serve_flow(
@@ -139,27 +215,56 @@ def serve_flow(
     source: str,
     db_path: str,
     full_refresh: bool,
+    lock_wait: float | None = None,
 ) -> None:
-    """Serve the flow as a deployment on a schedule until interrupted."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.flow import pickup_etl
+    """Serve the flow as a deployment on a schedule until interrupted.
 
-    parameters = {"source": source, "db": db_path, "full_refresh": full_refresh}
+    Runs of the deployment never overlap (a deployment concurrency limit of one,
+    later runs queue); the writer lock keeps other deployments and command-line
+    runs off the same warehouse.
+    """
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+    from prefect.deployments.runner import EntrypointType
+
+    from flows.flow import pickup_etl
+    from flows.locking import DEFAULT_LOCK_WAIT
+
+    parameters = {
+        "source": source,
+        "db": db_path,
+        "full_refresh": full_refresh,
+        "lock_wait": DEFAULT_LOCK_WAIT if lock_wait is None else lock_wait,
+    }
     if cron:
         from prefect.schedules import Cron
 
         schedule = Cron(cron, timezone=timezone)
+        every = f"cron '{cron}' ({timezone})"
     else:
         from datetime import timedelta
 
         from prefect.schedules import Interval
 
         schedule = Interval(timedelta(seconds=interval))
+        every = f"every {interval:g}s"
     click.echo(
-        f"serving deployment pickup-etl/{name} ({cron or f'every {interval:g}s'}); Ctrl-C to stop",
+        f"serving deployment pickup-etl/{name}: {every}, loading {source} into {db_path}; "
+        "Ctrl-C to stop",
         err=True,
     )
     try:
-        pickup_etl.serve(name=name, schedules=[schedule], parameters=parameters)
+        pickup_etl.serve(
+            name=name,
+            schedules=[schedule],
+            parameters=parameters,
+            tags=["pickup-etl"],
+            description=f"Load {source} into {db_path} ({every})",
+            global_limit=ConcurrencyLimitConfig(
+                limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE
+            ),
+            # The installed package, not a file path: runs work from any directory.
+            entrypoint_type=EntrypointType.MODULE_PATH,
+        )
     except KeyboardInterrupt:
         sys.exit(0)

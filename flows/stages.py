@@ -288,8 +288,15 @@ def read_file(
                 None,
             )
         data = path.read_bytes()
+    except FileNotFoundError:
+        return (
+            [],
+            [ReadProblem(rel, None, "file disappeared between discovery and read", True)],
+            None,
+        )
     except OSError as error:
-        return [], [ReadProblem(rel, None, f"cannot read file: {error.strerror or error}")], None
+        reason = f"cannot read file: {error.strerror or error}"
+        return [], [ReadProblem(rel, None, reason, True)], None
     content_hash = hashlib.blake2b(data, digest_size=16).hexdigest()
     records, problems = read_records(
         rel, data, manifest.get(rel) or manifest.get(Path(rel).name), max_bytes
@@ -417,17 +424,25 @@ def to_frames(
     )
 
 
-def parse_batch(
-    root: Path,
-    paths: list[str],
-    reference: Reference,
-    extractor_version: str,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Frames:
-    """Read and parse a batch of files into frames; unreadable input becomes problem rows."""
+@dataclass
+class BatchRead:
+    """The records of a batch of files as read, before any parsing."""
+
+    records: list[RawArticle]
+    problems: list[ReadProblem]
+    hashes: dict[str, str]
+    seconds: float
+
+    @property
+    def retryable(self) -> list[ReadProblem]:
+        return [problem for problem in self.problems if problem.retryable]
+
+
+def read_batch(root: Path, paths: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> BatchRead:
+    """Read a batch of files (the IO of a run); unreadable files become problems."""
     manifest = read_manifest(root)
     records: list[RawArticle] = []
-    problems: list[dict] = []
+    problems: list[ReadProblem] = []
     hashes: dict[str, str] = {}
     started = time.perf_counter()
     for rel in paths:
@@ -435,12 +450,17 @@ def parse_batch(
         if content_hash:
             hashes[rel] = content_hash
         records += file_records
-        problems += [
-            {"path": p.path, "record_index": p.record, "reason": p.reason} for p in file_problems
-        ]
-    read_seconds = time.perf_counter() - started
+        problems += file_problems
+    return BatchRead(records, problems, hashes, time.perf_counter() - started)
+
+
+def parse_read(batch: BatchRead, reference: Reference, extractor_version: str) -> Frames:
+    """Clean, segment, recognise and extract the records of a batch (pure: no IO)."""
+    problems = [
+        {"path": p.path, "record_index": p.record, "reason": p.reason} for p in batch.problems
+    ]
     parsed = []
-    for record in records:
+    for record in batch.records:
         try:
             parsed.append(parse_records([record], reference)[0])
         except Exception as error:
@@ -451,14 +471,25 @@ def parse_batch(
                     "reason": f"extraction failed: {type(error).__name__}: {error}",
                 }
             )
-    frames = to_frames(parsed, hashes, extractor_version)
+    frames = to_frames(parsed, batch.hashes, extractor_version)
     frames.problems = (
         pl.DataFrame(problems, schema=PROBLEM_SCHEMA, orient="row")
         if problems
         else pl.DataFrame(schema=PROBLEM_SCHEMA)
     )
     frames.timings = {
-        "read": read_seconds,
+        "read": batch.seconds,
         **{stage: frames.timings.get(stage, 0.0) for stage in STAGES},
     }
     return frames
+
+
+def parse_batch(
+    root: Path,
+    paths: list[str],
+    reference: Reference,
+    extractor_version: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Frames:
+    """Read and parse a batch of files into frames; unreadable input becomes problem rows."""
+    return parse_read(read_batch(root, paths, max_bytes), reference, extractor_version)
