@@ -42,7 +42,7 @@ from flows.sentence_reading import (
     names_in,
     nearest_cue,
     qualifier,
-    rank_phrase,
+    rank_span,
     read_candidates,
 )
 from flows.sentence_reading import (
@@ -642,6 +642,9 @@ class _Article:
                 if destinations and home and home not in destinations:
                     candidate.metric = "exports"
             number = candidate.number
+            value_start, value_end = (
+                (number.start, number.end) if number else rank_span(self.text, candidate.position)
+            )
             claims.append(
                 Claim(
                     article=self.article,
@@ -660,11 +663,9 @@ class _Article:
                     change_pct=candidate.change,
                     baseline_value=candidate.baseline,
                     source_org=self._source(reader, candidate, fact),
-                    value_start=number.start if number else candidate.position,
-                    value_end=number.end if number else candidate.position,
-                    value_text=number.text
-                    if number
-                    else rank_phrase(self.text, candidate.position),
+                    value_start=value_start,
+                    value_end=value_end,
+                    value_text=number.text if number else self.text[value_start:value_end],
                 )
             )
             claims[-1].period_start, claims[-1].period_end = self._period(

@@ -39,8 +39,12 @@ class CleanArticle:
         return len(self.text.split())
 
 
+# Paragraphs are separated by a blank line, so the cleaned text reads back as the same
+# paragraphs (cleaning it again changes nothing).
+PARAGRAPH_BREAK = "\n\n"
 _TABLE_ROW = re.compile(r"^\|.*\|$")
-_BULLET = re.compile(r"^(?:[•·▪◦●○■□►▸‣⁃*–-]|\d{1,2}[.)])\s+")
+# One or more list markers ("- ", "1. ", "• - "): all go, so the text is clean in one pass.
+_BULLET = re.compile(r"^(?:(?:[•·▪◦●○■□►▸‣⁃*–-]|\d{1,2}[.)])\s+)+")
 _TERMINAL = re.compile(r"[.!?…:;]['\")\]]*$")
 _SENTENCE_END = re.compile(r"[.!?]['\")\]]*$")
 _TRAILING_COUNTER = re.compile(r"\s*\d+$")
@@ -213,13 +217,17 @@ def _assemble(
         if is_kept:
             kept.append((line, block))
 
+    # Date lines at the top or the bottom are furniture. Removing one brings the next line
+    # into reach, so look again until none is left: cleaning twice then changes nothing.
     dateline = None
-    for position in [*range(min(3, len(kept))), *range(max(0, len(kept) - 3), len(kept))]:
-        if position < len(kept) and _DATELINE.match(kept[position][0]):
-            dateline = kept[position][0]
-            removed.append(("dateline", dateline))
-            kept.pop(position)
+    while True:
+        window = [*range(min(3, len(kept))), *range(max(0, len(kept) - 3), len(kept))]
+        position = next((p for p in window if _DATELINE.match(kept[p][0])), None)
+        if position is None:
             break
+        dateline = dateline or kept[position][0]
+        removed.append(("dateline", kept[position][0]))
+        kept.pop(position)
 
     if dateline is None:
         for line, _block in kept[:3]:
@@ -280,12 +288,12 @@ def _assemble(
         previous_block = line_block
         paragraphs.append(Paragraph(offset, offset + len(text), kind, block, section))
         pieces.append(text)
-        offset += len(text) + 1
+        offset += len(text) + len(PARAGRAPH_BREAK)
         if kind in ("title", "heading", "dek"):
             block += 1
 
     return CleanArticle(
-        text="\n".join(pieces),
+        text=PARAGRAPH_BREAK.join(pieces),
         paragraphs=paragraphs,
         title=title,
         dek=dek,

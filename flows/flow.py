@@ -19,6 +19,7 @@ from prefect.cache_policies import NONE
 from prefect.runtime import flow_run, task_run
 from prefect.states import Failed
 
+from flows.faults import kill_point
 from flows.locking import DEFAULT_LOCK_WAIT, WriterBusy, writer_lock
 from flows.progress import emit
 from flows.read import DEFAULT_MAX_BYTES
@@ -350,6 +351,7 @@ def _load_and_publish(
         for number, (batch, frames) in enumerate(
             _parsed_batches(root, batches, version, int(max_file_mb * 1e6)), start=1
         ):
+            kill_point("parse")
             for stage, seconds in frames.timings.items():
                 stage_seconds[stage] += seconds
             checked_at = now_utc()
@@ -361,6 +363,7 @@ def _load_and_publish(
             _add_suite_totals(suite_totals, validated.summary())
             load_started = now_utc()
             load_batch(working, validated.frames, batch, load_id)
+            kill_point("load")
             stage_seconds["load"] += seconds_since(load_started)
             outcomes += _file_outcomes(plan, batch, validated.frames, version)
             quarantine_parts += [_problem_quarantine(frames), validated.quarantine]
@@ -443,6 +446,7 @@ def _load_and_publish(
             }
         )
         working.commit()
+        kill_point("commit")
         summary["table_counts"] = working.counts()
         emit("publish")
         publish_started = now_utc()
@@ -452,6 +456,7 @@ def _load_and_publish(
         working.discard()
         raise
     docs_started = now_utc()
+    kill_point("docs")
     summary["data_docs"] = build_data_docs(validator, db)
     stage_seconds["report"] = seconds_since(docs_started)
     summary["stage_seconds"] = {k: round(v, 3) for k, v in stage_seconds.items()}

@@ -98,7 +98,11 @@ def _concurrency_slot(db_path: Path, wait: float, busy: str) -> Iterator[None]:
     with get_client(sync_client=True) as client:
         client.upsert_global_concurrency_limit_by_name(name, limit=1)
     try:
-        slot = concurrency(name, occupy=1, timeout_seconds=max(wait, 0.1), strict=True)
+        # A short lease, renewed while the run lives: a run that dies frees the slot within
+        # a minute rather than Prefect's default five.
+        slot = concurrency(
+            name, occupy=1, timeout_seconds=max(wait, 0.1), lease_duration=60, strict=True
+        )
         slot.__enter__()
     except TimeoutError:
         raise WriterBusy(f"{busy} [Prefect concurrency limit {name}]") from None

@@ -111,11 +111,14 @@ def decode(data: bytes) -> tuple[str, str]:
     """Text and the encoding it was read with: BOM, else UTF-8, else detected, else cp1252."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding, errors="replace"), encoding.removesuffix("-sig")
+            text = data[len(bom) :].decode(encoding.removesuffix("-sig"), errors="replace")
+            return text, encoding.removesuffix("-sig")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _reads_as_western(data):
+        return data.decode("cp1252"), "cp1252"
     guess = _detect(data)
     if guess:
         try:
@@ -128,9 +131,28 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
+# In cp1252 these stand for letters of other code pages (Polish ł is ³, ż is ¿, ą is ¹):
+# beside a letter they say the text is not cp1252.
+_FOREIGN_LETTER = re.compile(r"(?<=[^\W\d_])[¹³¿¥¼¾]|[¹³¿¥¼¾](?=[^\W\d_])")
+
+
+def _reads_as_western(data: bytes) -> bool:
+    """True when the bytes read as plausible Western European text in cp1252, the
+    usual encoding of news files that are not UTF-8 (detectors guess poorly on short text)."""
+    try:
+        text = data[:65536].decode("cp1252")
+    except UnicodeDecodeError:
+        return False  # a byte cp1252 leaves undefined
+    letters = sum(1 for ch in text if ch.isalpha())
+    accented = sum(1 for ch in text if ch.isalpha() and ord(ch) > 127)
+    if letters and accented / letters > 0.3:
+        return False  # words made of accented letters: Cyrillic, Greek, ... in disguise
+    return _FOREIGN_LETTER.search(text) is None
+
+
 # Single-byte Western guesses are all read as cp1252: it is what such news
 # text almost always is, and it decodes curly quotes that latin-1 would not.
-_WESTERN = {"cp1252", "latin_1", "iso8859_15", "iso8859_1", "cp1250", "mac_roman", "ascii"}
+_WESTERN = {"cp1252", "latin_1", "iso8859_15", "iso8859_1", "mac_roman", "ascii"}
 
 
 def _detect(data: bytes) -> str | None:
@@ -140,7 +162,16 @@ def _detect(data: bytes) -> str | None:
     if best is None:
         return None
     encoding = best.encoding.lower().replace("-", "_")
-    return "cp1252" if encoding in _WESTERN else best.encoding
+    if encoding in _WESTERN or _is_dos_code_page(encoding):
+        # A short Western text often scores as a DOS code page (cp850, cp852, ...), which
+        # turns its curly quotes and dashes into box letters; news files are not DOS files.
+        return "cp1252"
+    return best.encoding
+
+
+def _is_dos_code_page(encoding: str) -> bool:
+    digits = encoding.removeprefix("cp").removeprefix("ibm")
+    return digits.isdigit() and (digits.startswith(("4", "7", "8")) and len(digits) == 3)
 
 
 def read_records(

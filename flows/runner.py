@@ -62,6 +62,9 @@ def run_once(
         return EXIT_USAGE
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Without PREFECT_API_URL the run starts a temporary Prefect server; on a busy
+    # machine it can take longer than Prefect's 20 s default to answer.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     from flows.locking import DEFAULT_LOCK_WAIT, WriterBusy, writer_lock
 
     wait = DEFAULT_LOCK_WAIT if lock_wait is None else lock_wait

@@ -823,10 +823,15 @@ def qualifier(reader: SentenceReader, number: NumberMatch) -> str:
     return "exact"
 
 
-def rank_phrase(text: str, position: int) -> str:
-    """The words that state a rank without a digit ("best-selling", "followed by")."""
+def rank_span(text: str, position: int) -> tuple[int, int]:
+    """Where the words that state a rank without a digit ("best-selling", "followed by")
+    start and end."""
     match = RANK_ONE.match(text, position) or FOLLOWED_BY.match(text, position)
-    return match.group() if match else text[position : position + 12].split(",")[0].strip()
+    if match:
+        return match.start(), match.end()
+    piece = text[position : position + 12].split(",")[0]
+    start = position + len(piece) - len(piece.lstrip())
+    return start, max(start, position + len(piece.rstrip()))
 
 
 def attach_changes(

@@ -205,13 +205,36 @@ def list_source(source: str | Path) -> tuple[Path, list[Path], list[tuple[str, s
             )
         )
 
-    # followlinks=False: a symlink loop in the folder cannot send the walk round forever.
-    for folder, dirs, names in os.walk(path, onerror=on_error, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    # Linked folders are followed (archives are often assembled from links), but each
+    # real folder once: a link back into the tree is reported, not walked forever.
+    seen = {_identity(path)}
+    for folder, dirs, names in os.walk(path, onerror=on_error, followlinks=True):
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            target = Path(folder) / name
+            identity = _identity(target)
+            if identity is None or identity in seen:
+                rel = target.relative_to(path).as_posix()
+                points_to = os.path.realpath(target)
+                unreadable.append(
+                    (rel, f"symlink loop: the folder link points back to {points_to}; not followed")
+                )
+                continue
+            seen.add(identity)
+            kept.append(name)
+        dirs[:] = kept
         for name in sorted(names):
             if not _ignored(name):
                 files.append(Path(folder) / name)
     return path, files, unreadable
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        stat = folder.stat()
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def discover_files(source: str | Path) -> tuple[Path, pl.DataFrame]:

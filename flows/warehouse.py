@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from flows.faults import kill_point
 from flows.reference import Reference
 from flows.resources import resource_dir
 from flows.stages import Frames
@@ -664,6 +665,7 @@ class WorkingDatabase:
         self.connection.execute(f"detach {CATALOG}")
         self.connection.close()
         _fsync(self.path)
+        kill_point("publish")
         os.replace(self.path, self.db_path)
         with contextlib.suppress(OSError):
             _fsync(self.db_path.parent)

@@ -1,0 +1,65 @@
+"""Reading bytes: encodings, binary files, records of JSON feeds."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flows.read import decode, read_records, sniff_binary
+
+DECODED = [
+    # (text, encoding it is stored in, encoding it must be read with)
+    ("Ford’s Ranger — “the best ute” — costs €57,900.", "cp1252", "cp1252"),
+    ("Ventas: la Hilux lideró con 1.234 unidades en México. ¿Por qué? Nº 1ª", "latin-1", "cp1252"),
+    ("Der Absatz stieg um 12 % – „ein Rekord“, so das KBA. Café naïve.", "cp1252", "cp1252"),
+    ("Sprzedaż pickupów w Polsce wzrosła o 12% według Samar.", "cp1250", "cp1250"),
+    ("Продажи пикапов выросли на 12% в октябре, сообщает Автостат.", "cp1251", "cp1251"),
+    ("Οι πωλήσεις των pick-up αυξήθηκαν κατά 12% τον Οκτώβριο.", "cp1253", "cp1253"),
+    ("Toyota sold 3,200 Hilux pickups.", "utf-8", "utf-8"),
+]
+
+
+@pytest.mark.parametrize(("text", "stored", "read_as"), DECODED)
+def test_text_is_decoded_in_its_own_encoding(text, stored, read_as):
+    decoded, encoding = decode(text.encode(stored))
+    assert decoded == text
+    assert encoding == read_as
+
+
+def test_byte_order_marks_win():
+    text = "Ranger sales rose 4%."
+    assert decode(("\ufeff" + text).encode("utf-16-le")) == (text, "utf-16-le")
+    assert decode(b"\xef\xbb\xbf" + text.encode()) == (text, "utf-8")
+
+
+def test_invalid_utf8_is_read_not_dropped():
+    decoded, _encoding = decode("Ute sales rose 4% — a record.".encode() + b" \xff\xfe")
+    assert decoded.startswith("Ute sales rose 4%")
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(64), "PNG"),
+        (b"%PDF-1.7\n" + bytes(range(256)), "PDF"),
+        (b"PK\x03\x04" + bytes(64), "zip"),
+        (bytes(range(256)) * 8, "binary"),
+    ],
+)
+def test_binary_files_are_named(data, kind):
+    assert kind.lower() in (sniff_binary(data) or "").lower()
+
+
+def test_a_malformed_jsonl_line_costs_only_that_record():
+    lines = [
+        json.dumps({"title": "A", "text": "Toyota sold 3,200 Hilux pickups in May."}),
+        '{"title": "broken"',
+        json.dumps({"title": "B", "text": "Ford sold 1,100 Rangers in June."}),
+    ]
+    records, problems = read_records("feed.jsonl", "\n".join(lines).encode())
+    assert [record.record for record in records] == [1, 3]
+    assert [
+        (problem.record, "line 2" in problem.reason or "JSON" in problem.reason)
+        for problem in problems
+    ] == [(2, True)]
