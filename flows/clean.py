@@ -132,6 +132,7 @@ def clean_text(
     removed: list[tuple[str, str]] = []
     publisher_hints: list[str] = []
     keep = [bool(line) for line in lines]
+    any_rule = _any_rule(boilerplate)
 
     folded = Counter(_TRAILING_COUNTER.sub("", line).lower() for line in lines if line)
     index = 0
@@ -140,7 +141,11 @@ def clean_text(
         if not line:
             index += 1
             continue
-        rule = next((rule for rule in boilerplate if rule.pattern.search(line)), None)
+        rule = (
+            next((rule for rule in boilerplate if rule.pattern.search(line)), None)
+            if any_rule.search(line)
+            else None
+        )
         if rule is not None:
             credit = _CREDIT_LINE.match(line)
             if credit:
@@ -174,6 +179,19 @@ def clean_text(
         index += 1
 
     return _assemble(lines, keep, removed, publisher_hints, declared_title)
+
+
+_ANY_RULE: dict[int, tuple[list[BoilerplateRule], re.Pattern[str]]] = {}
+
+
+def _any_rule(boilerplate: list[BoilerplateRule]) -> re.Pattern[str]:
+    """One pattern that matches where any rule does: most lines match none, and one
+    search is cheaper than thirty."""
+    cached = _ANY_RULE.get(id(boilerplate))
+    if cached is None or cached[0] is not boilerplate:
+        combined = "|".join(f"(?:{rule.pattern.pattern})" for rule in boilerplate) or "(?!)"
+        cached = _ANY_RULE[id(boilerplate)] = (boilerplate, re.compile(combined, re.IGNORECASE))
+    return cached[1]
 
 
 def _drop_comment_block(lines: list[str], keep: list[bool], header: int, removed: list) -> int:

@@ -63,14 +63,16 @@ def main() -> None:
     "--workers",
     type=click.IntRange(0, 64),
     default=None,
-    help="Parse processes (default: one per core; 0 parses in the flow process).",
+    help="Worker processes for --task-runner process or a local Dask cluster "
+    "(default: one per core; 0 parses in the flow process).",
 )
 @click.option(
     "--task-runner",
-    type=click.Choice(["thread", "dask"]),
-    default="thread",
+    type=click.Choice(["auto", "thread", "process", "dask"]),
+    default="auto",
     show_default=True,
-    help="Where parse batches run.",
+    help="Where read and parse batches run: the flow's threads, a process pool on this "
+    "machine, or a Dask cluster (auto: a process pool when there is more than one batch).",
 )
 @click.option(
     "--dask-address",
@@ -153,7 +155,16 @@ def run(
     default=None,
     help="Seconds a scheduled run waits for another run holding the warehouse.",
 )
-def serve(cron, timezone, interval, source, db_path, full_refresh, name, lock_wait) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 64),
+    default=0,
+    show_default=True,
+    help="Parse processes per scheduled run (0 parses in the flow process).",
+)
+def serve(
+    cron, timezone, interval, source, db_path, full_refresh, name, lock_wait, workers
+) -> None:
     """Serve the flow as a Prefect deployment with a schedule."""
     if cron and interval:
         raise UserError("give either --cron or --interval, not both")
@@ -181,6 +192,7 @@ def serve(cron, timezone, interval, source, db_path, full_refresh, name, lock_wa
         db_path=str((db_path or default_db_path()).resolve()),
         full_refresh=full_refresh,
         lock_wait=lock_wait,
+        workers=workers,
     )
 
 

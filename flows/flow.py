@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from prefect.states import Failed
 
 from flows.faults import kill_point
 from flows.locking import DEFAULT_LOCK_WAIT, WriterBusy, writer_lock
+from flows.parse_pool import parse_in_worker, parse_pool
 from flows.progress import emit
 from flows.read import DEFAULT_MAX_BYTES
 from flows.reference import load_reference
@@ -32,8 +34,9 @@ from flows.warehouse import WorkingDatabase, now_utc, seconds_since
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-DEFAULT_BATCH_SIZE = 250
-MAX_BATCHES_IN_FLIGHT = 4
+DEFAULT_BATCH_SIZE = 250  # files per read/parse task
+MAX_BATCHES_IN_FLIGHT = 4  # parse tasks submitted ahead of the load: bounds memory
+VALIDATE_EVERY = 5000  # articles per validation and load step (see _validation_groups)
 RUN_COUNTS = (
     "files_seen",
     "files_new",
@@ -178,8 +181,11 @@ def read_batch_task(root: Path, paths: list[str], max_bytes: int) -> BatchRead:
 
 
 @task(name="parse_batch", cache_policy=NONE)  # pure: the same input fails the same way again
-def parse_batch_task(batch: BatchRead, version: str) -> Frames:
-    """Clean, segment, recognise and extract one batch of read files."""
+def parse_batch_task(batch: BatchRead, version: str, pool: Executor | None = None) -> Frames:
+    """Clean, segment, recognise and extract one batch of read files (in a parse process
+    of the run's pool when it has one)."""
+    if pool is not None:
+        return pool.submit(parse_in_worker, batch, version).result()
     return parse_read(batch, load_reference(), version)
 
 
@@ -247,9 +253,12 @@ def _file_outcomes(plan: Plan, paths: list[str], frames: Frames, version: str) -
             if reasons:
                 row["reason"] = f"{len(reasons)} record(s) skipped: " + "; ".join(reasons[:3])
         else:
+            # With its hash and extractor version recorded, an unchanged quarantined file
+            # is not parsed again by the next run (--full-refresh retries it).
             row.update(
                 status="quarantined",
                 article_count=0,
+                extractor_version=version,
                 reason="; ".join(reasons[:3]) or "no article survived validation (see quarantine)",
             )
         outcomes.append(row)
@@ -288,19 +297,22 @@ def pickup_etl(
     batch_size: int = DEFAULT_BATCH_SIZE,
     max_file_mb: float = DEFAULT_MAX_BYTES / 1e6,
     lock_wait: float = DEFAULT_LOCK_WAIT,
+    validate_every: int = VALIDATE_EVERY,
+    workers: int = 0,
 ) -> dict:
     """Load pickup-market articles into the DuckDB warehouse and publish it.
 
     Only one run writes a warehouse at a time: a run that finds another one
     writing waits up to `lock_wait` seconds, then ends Failed with the reason.
+    With `workers` > 0, batches are parsed in that many worker processes.
     """
     logger = get_run_logger()
     source = source or str(default_articles_dir())
     db = db or str(default_db_path())
     try:
-        with writer_lock(Path(db), lock_wait):
+        with writer_lock(Path(db), lock_wait), parse_pool(workers) as pool:
             summary, quarantine = _load_and_publish(
-                source, db, full_refresh, batch_size, max_file_mb
+                source, db, full_refresh, batch_size, max_file_mb, validate_every, pool
             )
     except WriterBusy as busy:
         logger.error("%s", busy)
@@ -311,7 +323,13 @@ def pickup_etl(
 
 
 def _load_and_publish(
-    source: str, db: str, full_refresh: bool, batch_size: int, max_file_mb: float
+    source: str,
+    db: str,
+    full_refresh: bool,
+    batch_size: int,
+    max_file_mb: float,
+    validate_every: int,
+    pool: Executor | None,
 ) -> tuple[dict, pl.DataFrame]:
     """The run under the writer lock: discover, plan, parse, validate, load, publish."""
     logger = get_run_logger()
@@ -348,10 +366,10 @@ def _load_and_publish(
         loaded_counts: dict[str, int] = defaultdict(int)
         outcomes = list(plan.outcomes)
         batches = _batches(plan.to_parse, batch_size)
-        for number, (batch, frames) in enumerate(
-            _parsed_batches(root, batches, version, int(max_file_mb * 1e6)), start=1
-        ):
-            kill_point("parse")
+        groups = _validation_groups(
+            _parsed_batches(root, batches, version, int(max_file_mb * 1e6), pool), validate_every
+        )
+        for number, (paths, frames) in enumerate(groups, start=1):
             for stage, seconds in frames.timings.items():
                 stage_seconds[stage] += seconds
             checked_at = now_utc()
@@ -362,25 +380,25 @@ def _load_and_publish(
                 raise ValidationFailed("; ".join(validated.batch_failures))
             _add_suite_totals(suite_totals, validated.summary())
             load_started = now_utc()
-            load_batch(working, validated.frames, batch, load_id)
+            load_batch(working, validated.frames, paths, load_id)
             kill_point("load")
+            working.commit_step()
             stage_seconds["load"] += seconds_since(load_started)
-            outcomes += _file_outcomes(plan, batch, validated.frames, version)
+            outcomes += _file_outcomes(plan, paths, validated.frames, version)
             quarantine_parts += [_problem_quarantine(frames), validated.quarantine]
             for name, value in validated.frames.counts().items():
                 loaded_counts[name] += value
             logger.info(
-                "batch %d/%d: %d files, %d articles, %d claims loaded, %d rows quarantined",
+                "load %d: %d files, %d articles, %d claims loaded, %d rows quarantined",
                 number,
-                len(batches),
-                len(batch),
+                len(paths),
                 validated.frames.articles.height,
                 validated.frames.claims.height,
                 validated.quarantine.height,
             )
             emit(
                 "batch",
-                files=len(batch),
+                files=len(paths),
                 articles=validated.frames.articles.height,
                 claims=validated.frames.claims.height,
                 quarantined=validated.quarantine.height,
@@ -464,18 +482,54 @@ def _load_and_publish(
     return summary, quarantine
 
 
-def _parsed_batches(root: Path, batches: list[list[str]], version: str, max_bytes: int):
+def _parsed_batches(
+    root: Path, batches: list[list[str]], version: str, max_bytes: int, pool: Executor | None
+):
     """(paths, frames) per batch, in order, with a bounded number of batches in flight:
     memory stays flat however many files there are."""
+    logger = get_run_logger()
     pending = []
-    for batch in batches:
+    for number, batch in enumerate(batches, start=1):
         read = read_batch_task.submit(root, batch, max_bytes)
-        pending.append((batch, parse_batch_task.submit(read, version)))
+        pending.append((number, batch, parse_batch_task.submit(read, version, pool)))
         if len(pending) >= MAX_BATCHES_IN_FLIGHT:
-            batch, future = pending.pop(0)
-            yield batch, future.result()
-    for batch, future in pending:
-        yield batch, future.result()
+            yield _finished(pending.pop(0), len(batches), logger)
+    for item in pending:
+        yield _finished(item, len(batches), logger)
+
+
+def _finished(item: tuple, total: int, logger) -> tuple[list[str], Frames]:
+    number, batch, future = item
+    frames = future.result()
+    kill_point("parse")
+    logger.info(
+        "parsed batch %d/%d: %d files, %d articles, %d claims",
+        number,
+        total,
+        len(batch),
+        frames.articles.height,
+        frames.claims.height,
+    )
+    emit("parsed", files=len(batch), articles=frames.articles.height)
+    return batch, frames
+
+
+def _validation_groups(parsed, every: int):
+    """Parsed batches joined until they hold `every` articles: a Great Expectations run
+    costs ~1.5 s whatever its size, so validating (and loading) few large groups is far
+    cheaper than many small ones, while memory stays bounded by `every`."""
+    paths: list[str] = []
+    parts: list[Frames] = []
+    articles = 0
+    for batch, frames in parsed:
+        paths += batch
+        parts.append(frames)
+        articles += frames.articles.height + frames.problems.height
+        if articles >= every:
+            yield paths, Frames.concat(parts)
+            paths, parts, articles = [], [], 0
+    if paths:
+        yield paths, Frames.concat(parts)
 
 
 def _add_suite_totals(totals: dict, summary: dict[str, dict]) -> None:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from flows.phrases import PhraseFinder, match_view
 from flows.reference import Reference
 
 WORD_NUMBERS = {
@@ -163,15 +164,42 @@ def _value(raw: str) -> float:
     return float(raw.replace(",", ""))
 
 
+_DIGITS = re.compile(r"\d[\d,.]*")
+_SCALE_WORD = re.compile(r"thousand|million|billion", re.IGNORECASE)
+_ORDINAL_FINDER = None
+
+
+def _near(spots, length: int, before: int, after: int) -> list[tuple[int, int]]:
+    """Merged windows around (start, end) spots."""
+    windows: list[tuple[int, int]] = []
+    for a, b in spots:
+        window = (max(0, a - before), min(length, b + after))
+        if windows and window[0] <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], window[1]))
+        else:
+            windows.append(window)
+    return windows
+
+
 def find_numbers(text: str, start: int, end: int, reference: Reference) -> list[NumberMatch]:
-    """Numeric expressions between `start` and `end` of `text`, in order."""
+    """Numeric expressions between `start` and `end` of `text`, in order.
+
+    The number patterns only run near digits (and the ordinals near their words):
+    their alternations are costly at every position of a long text, and most of
+    an article is words.
+    """
+    global _ORDINAL_FINDER
     patterns = _patterns(reference)
     span = text[start:end]
     found: list[NumberMatch] = []
-    for match in patterns.number.finditer(span):
-        found.append(_classify(match, span, start, patterns))
+    digit_spots = [m.span() for m in _DIGITS.finditer(span)]
+    # Room for a currency before ("MXN ", "A$") and a scale or unit after ("per cent").
+    for a, b in _near(digit_spots, len(span), 12, 30):
+        for match in patterns.number.finditer(span, a, b):
+            found.append(_classify(match, span, start, patterns))
     taken = [(n.start - start, n.end - start) for n in found]
-    for match in _WORD_NUMBER.finditer(span):
+    word_numbers = _WORD_NUMBER.finditer(span) if _SCALE_WORD.search(span) else ()
+    for match in word_numbers:
         if any(a < match.end() and match.start() < b for a, b in taken):
             continue
         base = WORD_NUMBERS[match.group("word").lower()]
@@ -185,7 +213,12 @@ def find_numbers(text: str, start: int, end: int, reference: Reference) -> list[
                 start + match.start(), start + match.end(), base * scale, "count", match.group()
             )
         )
-    for match in _ORDINAL.finditer(span):
+    if _ORDINAL_FINDER is None:
+        _ORDINAL_FINDER = PhraseFinder([*ORDINAL_WORDS, "no", "number"], hyphen_joins=False)
+    ordinal_spots = [(a, b) for a, b, _key in _ORDINAL_FINDER.find(span, match_view(span))]
+    ordinal_windows = _near(sorted(ordinal_spots + digit_spots), len(span), 2, 16)
+    ordinals = (m for a, b in ordinal_windows for m in _ORDINAL.finditer(span, a, b))
+    for match in ordinals:
         if any(a < match.end() and match.start() < b for a, b in taken):
             continue
         if match.group("digits"):

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
+
+from flows.phrases import PhraseFinder, match_view
 
 MONTH_NUMBERS = {
     "january": 1,
@@ -444,45 +446,61 @@ def _accept(kind: str, match: re.Match[str], text: str) -> bool:
     return True
 
 
-_WORDISH = re.compile(r"[A-Za-z]+|\d+")
-_ANCHOR_WORDS = frozenset(MONTH_NUMBERS) | {
-    "quarter",
-    "half",
-    "month",
-    "months",
-    "year",
-    "years",
-    "ytd",
-    "fiscal",
-    "financial",
-    "fy",
-    "q1",
-    "q2",
-    "q3",
-    "q4",
-    "h1",
-    "h2",
+# Every period pattern needs one of its anchor words nearby: a month for "through
+# November", "quarter" or "Q3" for a quarter, a year for "in 2025". Patterns only run
+# in windows around their own anchors: most articles name many months and years but
+# few quarters or fiscal years, and one pass for the anchors is cheap.
+_ANCHOR_CLASS = {
+    **{name: "month_name" for name in MONTH_NUMBERS},
+    **{word: "quarter" for word in ("quarter", "q1", "q2", "q3", "q4")},
+    **{word: "half" for word in ("half", "h1", "h2")},
+    **{word: "unit" for word in ("month", "months", "year", "years", "ytd")},
+    **{word: "fiscal" for word in ("fiscal", "financial", "fy")},
 }
+_NUMERIC_ANCHOR = re.compile(r"(?:19|20)\d\d|fy\d+")  # on the match view: lower case
+_NEEDS = {
+    "month_range": ("month_name",),
+    "rolling_months": ("unit",),
+    "first_months": ("unit",),
+    "year_to_month": ("month_name",),
+    "quarter": ("quarter",),
+    "named_quarter": ("quarter",),
+    "half": ("half",),
+    "fiscal_year": ("fiscal",),
+    "relative": ("unit", "quarter"),
+    "day": ("month_name",),
+    "month": ("month_name",),
+    "year": ("year_number",),
+}
+_ANCHOR_FINDER = None
 
 
-def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Stretches of text around words that can belong to a period ("November", "2025", "Q3").
+def _anchors(text: str, start: int, end: int) -> dict[str, list[tuple[int, int]]]:
+    """Where the anchor words of each class are in text[start:end]."""
+    global _ANCHOR_FINDER
+    if _ANCHOR_FINDER is None:
+        _ANCHOR_FINDER = PhraseFinder(_ANCHOR_CLASS, hyphen_joins=False)
+    piece = text[start:end]
+    view = match_view(piece)
+    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for a, b, key in _ANCHOR_FINDER.find(piece, view):
+        found[_ANCHOR_CLASS[key]].append((start + a, start + b))
+    for match in _NUMERIC_ANCHOR.finditer(view):
+        a, b = match.span()
+        if (a == 0 or not view[a - 1].isalnum()) and (b == len(view) or not view[b].isalnum()):
+            kind = "fiscal" if view[a] == "f" else "year_number"
+            found[kind].append((start + a, start + b))
+    return found
 
-    Every period pattern needs one of these words, so the patterns only run
-    near them: scanning a whole article with a dozen alternations costs far
-    more than this one pass over its words.
-    """
+
+def _windows(
+    anchors: dict[str, list[tuple[int, int]]], kinds: tuple[str, ...], start: int, end: int
+) -> list[tuple[int, int]]:
+    """Stretches of text around the anchors of some classes, merged where they touch."""
+    spots = sorted(spot for kind in kinds for spot in anchors.get(kind, ()))
     windows: list[tuple[int, int]] = []
-    for match in _WORDISH.finditer(text, start, end):
-        word = match.group()
-        lower = word.lower()
-        if not (
-            lower in _ANCHOR_WORDS
-            or (len(word) == 4 and word.isdigit() and word[:2] in ("19", "20"))
-            or (lower.startswith("fy") and lower[2:].isdigit())
-        ):
-            continue
-        window = (max(start, match.start() - 50), min(end, match.end() + 45))
+    for a, b in spots:
+        window = (max(start, a - 50), min(end, b + 45))
         if windows and window[0] <= windows[-1][1]:
             windows[-1] = (windows[-1][0], max(windows[-1][1], window[1]))
         else:
@@ -490,20 +508,28 @@ def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return windows
 
 
+def _matches(text: str, start: int, end: int, kinds: set[str] | None = None):
+    """(kind, match) of every period pattern near its anchors, in pattern order."""
+    anchors = _anchors(text, start, end)
+    for kind, pattern in _PATTERNS:
+        if kinds is not None and kind not in kinds:
+            continue
+        for window_start, window_end in _windows(anchors, _NEEDS[kind], start, end):
+            for match in pattern.finditer(text, window_start, window_end):
+                yield kind, match
+
+
 def find_periods(
     text: str, start: int, end: int, published: date | None, fiscal_start: int = 1
 ) -> list[PeriodMatch]:
     """Period expressions in text[start:end], resolved, without overlaps."""
-    windows = _windows(text, start, end)
     taken: list[tuple[int, int]] = []
     found: list[PeriodMatch] = []
-    for kind, pattern in _PATTERNS:
-        for window_start, window_end in windows:
-            for match in pattern.finditer(text, window_start, window_end):
-                period = _period_of(kind, match, text, start, published, fiscal_start, taken)
-                if period is not None:
-                    taken.append((period.start, period.end))
-                    found.append(period)
+    for kind, match in _matches(text, start, end):
+        period = _period_of(kind, match, text, start, published, fiscal_start, taken)
+        if period is not None:
+            taken.append((period.start, period.end))
+            found.append(period)
     found.sort(key=lambda p: p.start)
     return found
 
@@ -587,35 +613,27 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
     that names only years is dated to the year it mentions most.
     """
     latest: tuple[int, int] | None = None
-    windows = _windows(text, 0, len(text))
-    for kind, pattern in _PATTERNS:
-        if kind not in _DATA_KINDS:
+    years = Counter()
+    for kind, match in _matches(text, 0, len(text), set(_DATA_KINDS) | {"year"}):
+        if kind == "year":
+            prep = (match.group("prep") or "").lower()
+            if prep not in ("by", "until", "before", "from", "since"):
+                years[int(match.group("y"))] += 1
+            if kind not in _DATA_KINDS:
+                continue
+        if not _accept(kind, match, text):
             continue
-        for match in (m for a, b in windows for m in pattern.finditer(text, a, b)):
-            if not _accept(kind, match, text):
-                continue
-            _, period_end, explicit = _resolve(kind, match, None, 1)
-            if not explicit or period_end is None:
-                continue
-            before = text[max(0, match.start() - 40) : match.start()]
-            if _FUTURE_BEFORE.search(before):
-                continue
-            key = (period_end.year, period_end.month)
-            latest = key if latest is None or key > latest else latest
+        _, period_end, explicit = _resolve(kind, match, None, 1)
+        if not explicit or period_end is None:
+            continue
+        before = text[max(0, match.start() - 40) : match.start()]
+        if _FUTURE_BEFORE.search(before):
+            continue
+        key = (period_end.year, period_end.month)
+        latest = key if latest is None or key > latest else latest
     if latest is not None:
         year, month = _shift_month(latest[0], latest[1], 1)
         return date(year, month, 1), "month"
-    years = Counter()
-    for match in (m for a, b in windows for m in _PATTERNS[-1][1].finditer(text, a, b)):
-        if match.group("prep") and match.group("prep").lower() in (
-            "by",
-            "until",
-            "before",
-            "from",
-            "since",
-        ):
-            continue
-        years[int(match.group("y"))] += 1
     if years:
         top = max(years.values())
         return date(min(year for year, count in years.items() if count == top), 1, 1), "year"

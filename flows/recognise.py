@@ -17,9 +17,10 @@ import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
+from flows.phrases import match_view, phrase_key
 from flows.reference import Entity, Reference
 from flows.segment import Sentence
 
@@ -56,8 +57,26 @@ class _Alias:
     ambiguous: bool  # needs the brand in context (single ordinary word)
 
 
-def tokenize(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group(), m.group().lower()) for m in _TOKEN.finditer(text)]
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    matches = _TOKEN.finditer(text, start, len(text) if end is None else end)
+    return [Token(m.start(), m.end(), m.group(), m.group().lower()) for m in matches]
+
+
+def _sentences_with(
+    triggers: dict[str, list[int]], sentences: list[Sentence], sentence_of
+) -> list[tuple[int, int]]:
+    """The spans of the sentences that hold a trigger word, neighbours merged."""
+    if not sentences:
+        return []
+    indexes = sorted({sentence_of(offset) for offsets in triggers.values() for offset in offsets})
+    spans: list[tuple[int, int]] = []
+    for index in indexes:
+        sentence = sentences[index]
+        if spans and index > 0 and sentences[index - 1].end == spans[-1][1]:
+            spans[-1] = (spans[-1][0], sentence.end)
+        else:
+            spans.append((sentence.start, sentence.end))
+    return spans
 
 
 def _gap_class(gap: str) -> str | None:
@@ -121,20 +140,9 @@ def _facility_key(words: list[str]) -> tuple[str, ...]:
     return tuple(tokens)
 
 
-@cache
-def match_view(text: str) -> str:
-    """The text in lower case with every non-word character a space, offsets kept."""
-    lower = text.lower()
-    if len(lower) != len(text):  # a few characters grow when lowered ("İ")
-        lower = "".join(ch.lower()[:1] or ch for ch in text)
-    return _NON_WORD.sub(" ", lower)
-
-
-_NON_WORD = re.compile(r"[\W_]")
-
-
+@lru_cache(maxsize=1 << 16)  # names recur across articles; bounded, so memory stays flat
 def _key(name: str) -> str:
-    return " ".join(match_view(name).split())
+    return phrase_key(name)
 
 
 def _brand_prefix_key(
@@ -149,6 +157,7 @@ def _brand_prefix_key(
     return best
 
 
+@cache  # one per Reference (they hash by identity): building it takes ~0.1 s
 def build_gazetteer(reference: Reference) -> Gazetteer:
     import ahocorasick_rs
 
@@ -967,7 +976,13 @@ def find_mentions(text: str, sentences: list[Sentence], gazetteer: Gazetteer) ->
     mentions = _gazetteer_mentions(text, view, gazetteer, sentence_of)
     triggers = _triggers(view)
     if triggers or "(" in text:
-        tokens = tokenize(text)
+        # The rule finders look only near their trigger words, so only the sentences
+        # holding one are tokenised; the text between them separates their names.
+        tokens = [
+            token
+            for a, b in _sentences_with(triggers, sentences, sentence_of)
+            for token in tokenize(text, a, b)
+        ]
         token_starts = {token.start: index for index, token in enumerate(tokens)}
         covered = [False] * len(tokens)
         place_tokens: set[int] = set()

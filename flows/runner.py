@@ -15,15 +15,20 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from flows.stages import SourceError, list_source
 
+if TYPE_CHECKING:
+    from prefect.task_runners import TaskRunner
 
-def _check_source(source: str) -> None:
-    """Fail fast, before Prefect starts, when the input cannot be used at all."""
-    list_source(source)
+
+def _check_source(source: str) -> int:
+    """Fail fast, before Prefect starts, when the input cannot be used at all.
+    Returns the number of candidate files."""
+    return len(list_source(source)[1])
 
 
 def _log_run(db_path: Path, record: dict) -> None:
@@ -49,10 +54,25 @@ def run_once(
     progress: bool = False,
 ) -> int:
     from flows.cli import EXIT_BUSY, EXIT_USAGE
+    from flows.flow import DEFAULT_BATCH_SIZE
+    from flows.task_runners import (
+        TaskRunnerError,
+        choose_kind,
+        make_task_runner,
+        parse_workers,
+    )
 
     try:
-        _check_source(source)
+        files = _check_source(source)
     except SourceError as error:
+        click.echo(f"pickup-etl: {error}", err=True)
+        return EXIT_USAGE
+    batch_size = batch_size or DEFAULT_BATCH_SIZE
+    try:
+        kind = choose_kind(task_runner, files, batch_size, workers)
+        runner = make_task_runner(kind, workers, dask_address)
+        pool_size = parse_workers(kind, workers)
+    except TaskRunnerError as error:
         click.echo(f"pickup-etl: {error}", err=True)
         return EXIT_USAGE
     if db_path.exists() and db_path.is_dir():
@@ -73,7 +93,15 @@ def run_once(
         # Taken before Prefect starts, so a busy warehouse is reported at once.
         with writer_lock(db_path, wait):
             return _run_locked(
-                source, db_path, full_refresh, batch_size, max_file_mb, progress, started
+                source,
+                db_path,
+                full_refresh,
+                batch_size,
+                max_file_mb,
+                progress,
+                started,
+                runner,
+                pool_size,
             )
     except WriterBusy as busy:
         click.echo(f"pickup-etl: {busy}", err=True)
@@ -84,13 +112,15 @@ def _run_locked(
     source: str,
     db_path: Path,
     full_refresh: bool,
-    batch_size: int | None,
+    batch_size: int,
     max_file_mb: float,
     progress: bool,
     started: datetime,
+    runner: TaskRunner,
+    workers: int,
 ) -> int:
     from flows.cli import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
-    from flows.flow import DEFAULT_BATCH_SIZE, pickup_etl
+    from flows.flow import pickup_etl
     from flows.progress import listening
     from flows.report import terminal_summary
     from flows.validate import ValidationFailed
@@ -98,12 +128,13 @@ def _run_locked(
     bar = ProgressBar() if progress else None
     try:
         with listening(bar.update if bar else _ignore), bar or contextlib.nullcontext():
-            summary = pickup_etl(
+            summary = pickup_etl.with_options(task_runner=runner)(
                 source=source,
                 db=str(db_path),
                 full_refresh=full_refresh,
-                batch_size=batch_size or DEFAULT_BATCH_SIZE,
+                batch_size=batch_size,
                 max_file_mb=max_file_mb,
+                workers=workers,
             )
     except ValidationFailed as error:
         _log_run(
@@ -198,14 +229,14 @@ class ProgressBar:
             return
         if event == "plan":
             self.progress.update(self.task, description="parsing", total=data["to_parse"])
-        elif event == "batch":
+        elif event == "parsed":
             fields = self.progress.tasks[0].fields
             self.progress.update(
-                self.task,
-                advance=data["files"],
-                articles=fields["articles"] + data["articles"],
-                claims=fields["claims"] + data["claims"],
+                self.task, advance=data["files"], articles=fields["articles"] + data["articles"]
             )
+        elif event == "batch":  # a validated group loaded: its claims are in
+            fields = self.progress.tasks[0].fields
+            self.progress.update(self.task, claims=fields["claims"] + data["claims"])
         elif event == "publish":
             self.progress.update(self.task, description="publishing")
 
@@ -219,6 +250,7 @@ def serve_flow(
     db_path: str,
     full_refresh: bool,
     lock_wait: float | None = None,
+    workers: int = 0,
 ) -> None:
     """Serve the flow as a deployment on a schedule until interrupted.
 
@@ -238,6 +270,7 @@ def serve_flow(
         "db": db_path,
         "full_refresh": full_refresh,
         "lock_wait": DEFAULT_LOCK_WAIT if lock_wait is None else lock_wait,
+        "workers": workers,
     }
     if cron:
         from prefect.schedules import Cron

@@ -153,9 +153,11 @@ _LAST_WORD = re.compile(r"([A-Za-z](?:[A-Za-z.]*[A-Za-z])?)\.?['\")\]]*$")
 
 
 def _is_boundary(paragraph_text: str, punct_start: int, next_start: int) -> bool:
-    head = paragraph_text[: punct_start + 1]
     if paragraph_text[punct_start] != ".":
         return True
+    # The word before the stop is all that matters: look at a short tail, not the whole
+    # paragraph so far (that made long paragraphs quadratic).
+    head = paragraph_text[max(0, punct_start - 40) : punct_start + 1]
     match = _LAST_WORD.search(head.rstrip(".'\")]") + ".")
     word = match.group(1).lower() if match else ""
     if not word:

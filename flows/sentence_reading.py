@@ -19,6 +19,7 @@ from types import SimpleNamespace
 
 from flows.numbers import NumberMatch, find_numbers
 from flows.periods import PeriodMatch, find_periods
+from flows.phrases import PhraseFinder, match_view, phrase_key
 from flows.recognise import Mention
 from flows.reference import Reference
 from flows.segment import Sentence
@@ -112,6 +113,11 @@ class Lexicon:
         self.powertrain_pattern = self._alternation(reference.powertrain_cues, upper_exact=True)
         self.metric_by_phrase = {self._fold(p): v for p, v in reference.metric_cues.items()}
         self.powertrain_by_phrase = {self._fold(p): v for p, v in reference.powertrain_cues.items()}
+        # The same phrases for whole-article scans (one automaton pass instead of a regex).
+        self.metric_finder = PhraseFinder(reference.metric_cues)
+        self.metric_by_key = {phrase_key(p): v for p, v in reference.metric_cues.items()}
+        self.powertrain_finder = PhraseFinder(reference.powertrain_cues, exact_capitals=True)
+        self.powertrain_by_key = {phrase_key(p): v for p, v in reference.powertrain_cues.items()}
         before = {p: q for p, (q, pos) in reference.qualifier_cues.items() if pos == "before"}
         after = {p: q for p, (q, pos) in reference.qualifier_cues.items() if pos == "after"}
         self.qualifier_before = re.compile(
@@ -237,17 +243,17 @@ class ArticleScan:
         self.fiscal_start = fiscal_start
         self.numbers = find_numbers(text, 0, len(text), lexicon.reference)
         self.periods = find_periods(text, 0, len(text), published, fiscal_start)
+        view = match_view(text)
         self.cues = []
-        for match in lexicon.metric_pattern.finditer(text):
-            metric, kind = lexicon.metric_by_phrase[lexicon._fold(match.group())]
-            self.cues.append(Cue(match.start(), match.end(), metric, kind, match.group().lower()))
+        for start, end, key in lexicon.metric_finder.find(text, view):
+            metric, kind = lexicon.metric_by_key[key]
+            self.cues.append(Cue(start, end, metric, kind, text[start:end].lower()))
         self.powertrain_cues = [
-            (m.start(), m.end(), lexicon.powertrain_by_phrase[lexicon._fold(m.group())])
-            for m in lexicon.powertrain_pattern.finditer(text)
+            (start, end, lexicon.powertrain_by_key[key])
+            for start, end, key in lexicon.powertrain_finder.find(text, view)
         ]
         self.clause_breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text)]
         self.rank_words = [m.start() for m in RANK_ONE.finditer(text)]
-        self.words = [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
         self._starts = {
             "numbers": [n.start for n in self.numbers],
             "periods": [p.start for p in self.periods],
@@ -255,7 +261,6 @@ class ArticleScan:
             "powertrain_cues": [c[0] for c in self.powertrain_cues],
             "clause_breaks": self.clause_breaks,
             "rank_words": self.rank_words,
-            "words": [w[0] for w in self.words],
         }
 
     def has_claim_words(self, sentence: Sentence) -> bool:
@@ -307,7 +312,11 @@ class SentenceReader(SentenceView):
             sentence.end,
         ]
         self.clauses = [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
-        self.words = scan.within("words", sentence.start, sentence.end)
+        # Words only for the sentences read closely (most sentences are not).
+        self.words = [
+            (m.start(), m.end(), m.group().lower())
+            for m in _WORD.finditer(text, sentence.start, sentence.end)
+        ]
         self.word_starts = [w[0] for w in self.words]
         self.periods = [
             PeriodMention(p, bool(EVENT_BEFORE.search(text, self.clause_span(p.start)[0], p.start)))

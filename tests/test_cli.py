@@ -29,6 +29,29 @@ def test_run_with_missing_source_exits_non_zero_with_one_line():
     assert "Traceback" not in result.stderr
 
 
+def test_run_with_a_dask_address_but_no_dask_runner_is_a_usage_error(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flows",
+            "run",
+            "--task-runner",
+            "process",
+            "--dask-address",
+            "tcp://127.0.0.1:8786",
+            "--db",
+            str(tmp_path / "pickup.duckdb"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "pickup-etl: --dask-address needs --task-runner dask"
+    assert not (tmp_path / "pickup.duckdb").exists()
+
+
 def test_extract_prints_claims_with_gold_field_names():
     result = CliRunner().invoke(
         main, ["extract", str(SEEDS / "002_bae4b555c2f5d7a3.txt"), "--format", "jsonl"]

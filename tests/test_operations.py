@@ -356,7 +356,8 @@ def test_a_run_reports_progress_per_batch(prefect_harness, tmp_path):
     ):
         summary = pickup_etl(source=str(SEEDS), db=str(tmp_path / "pickup.duckdb"), batch_size=1)
     names = [event for event, _data in events]
-    assert names == ["plan", "batch", "batch", "batch", "publish"]
+    # three parse batches, validated and loaded as one group
+    assert names == ["plan", "parsed", "parsed", "parsed", "batch", "publish"]
     assert events[0][1] == {"files": 3, "to_parse": 3}
     assert (
         sum(data["claims"] for event, data in events if event == "batch")

@@ -16,13 +16,11 @@ import pytest
 
 from flows.warehouse import TABLES, VIEWS
 
-from .conftest import SEEDS
+from .conftest import SEEDS, table_rows
 
 pytestmark = pytest.mark.slow
 
 SEED_NAMES = sorted(path.name for path in SEEDS.iterdir())
-# Columns that say when or by which run a row was written: they differ between runs by design.
-RUN_COLUMNS = {"load_id", "loaded_at", "first_load_id", "last_load_id", "last_seen_at"}
 ARTICLE_TABLES = ("dim_article", "dim_sentence", "fact_claim", "fact_entity_mention")
 
 
@@ -38,23 +36,6 @@ def _counts(db: Path) -> dict[str, int]:
             name: connection.execute(f"select count(*) from {name}").fetchall()[0][0]
             for name in (*TABLES, *VIEWS)
         }
-
-
-def _rows(db: Path, table: str, where: str = "true") -> list[tuple]:
-    """A table's rows, sorted, without the columns that record when they were written."""
-    with duckdb.connect(str(db), read_only=True) as connection:
-        columns = [
-            row[0]
-            for row in connection.execute(
-                "select column_name from duckdb_columns() where table_name = ? order by column_index",
-                [table],
-            ).fetchall()
-            if row[0] not in RUN_COLUMNS
-        ]
-        listed = ", ".join(columns)
-        return sorted(
-            connection.execute(f"select {listed} from {table} where {where}").fetchall(), key=repr
-        )
 
 
 def _of_present_files(db: Path, table: str) -> str:
@@ -123,15 +104,19 @@ def test_incremental_run_parses_only_new_and_changed_files_and_equals_a_full_ref
     shutil.copy(db, fresh)
     _run(source, fresh, full_refresh=True)
     for table in ARTICLE_TABLES:
-        assert _rows(db, table, _of_present_files(db, table)) == _rows(fresh, table), table
+        assert table_rows(db, table, _of_present_files(db, table)) == table_rows(fresh, table), (
+            table
+        )
     claims_present = (
         "claim_key in (select claim_key from fact_claim where "
         f"{_of_present_files(db, 'fact_claim')})"
     )
-    assert _rows(db, "bridge_claim_region", claims_present) == _rows(fresh, "bridge_claim_region")
+    assert table_rows(db, "bridge_claim_region", claims_present) == table_rows(
+        fresh, "bridge_claim_region"
+    )
     for table in ("dim_metric", "dim_powertrain", "dim_date", "dim_model", "dim_region"):
-        assert _rows(db, table) == _rows(fresh, table), table
-    assert _rows(db, "etl_file", "status <> 'missing'") == _rows(fresh, "etl_file")
+        assert table_rows(db, table) == table_rows(fresh, table), table
+    assert table_rows(db, "etl_file", "status <> 'missing'") == table_rows(fresh, "etl_file")
 
 
 def test_three_runs_on_unchanged_seeds_parse_nothing_after_the_first(prefect_harness, tmp_path):

@@ -1,0 +1,49 @@
+"""Worker processes that parse batches, so every core is busy during the parse stage.
+
+The flow's parse tasks stay Prefect tasks (on threads) and hand the CPU work of
+each batch to this pool. Workers import only the parsing code — not Prefect — and
+load the reference data as soon as they start, so they are ready in about a
+second. (Prefect's own ProcessPoolTaskRunner starts a Prefect engine in every
+worker: 5–20 s before the first batch, too much for a run of a few minutes.)
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+
+from flows.reference import load_reference
+from flows.stages import BatchRead, Frames, parse_read
+
+
+@contextmanager
+def parse_pool(workers: int) -> Iterator[Executor | None]:
+    """A pool of `workers` parse processes, started at once; None to parse in the caller.
+
+    Spawned, not forked: the flow process runs Prefect's threads, and forking a
+    threaded process can deadlock the child."""
+    if workers <= 0:
+        yield None
+        return
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
+    )
+    for _ in range(workers):  # start every worker now, while the run discovers files
+        pool.submit(int)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _warm() -> None:
+    from flows.recognise import build_gazetteer
+
+    build_gazetteer(load_reference())
+
+
+def parse_in_worker(batch: BatchRead, version: str) -> Frames:
+    """What a parse process does with one batch."""
+    return parse_read(batch, load_reference(), version)
