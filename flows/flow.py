@@ -30,7 +30,7 @@ from flows.report import publish_artifacts
 from flows.resources import default_articles_dir, default_db_path, extractor_version
 from flows.stages import BatchRead, Frames, discover_files, parse_read, read_batch
 from flows.validate import ValidationFailed, Validator, docs_paths, publish_docs
-from flows.warehouse import WorkingDatabase, now_utc, seconds_since
+from flows.warehouse import WorkingDatabase, now_utc, seconds_since, view_counts
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
@@ -207,6 +207,12 @@ def load_batch(working: WorkingDatabase, frames: Frames, paths: list[str], load_
 def publish_warehouse(working: WorkingDatabase) -> str:
     """Checkpoint the working file and rename it over the published warehouse."""
     return str(working.publish())
+
+
+@task(name="count_views", cache_policy=NONE)
+def count_views(db: str) -> dict[str, int | None]:
+    """Rows per view of the published warehouse, for the run report."""
+    return view_counts(Path(db))
 
 
 @task(name="build_data_docs", cache_policy=NONE)
@@ -473,6 +479,7 @@ def _load_and_publish(
     except BaseException:
         working.discard()
         raise
+    summary["table_counts"].update(count_views(db))
     docs_started = now_utc()
     kill_point("docs")
     summary["data_docs"] = build_data_docs(validator, db)

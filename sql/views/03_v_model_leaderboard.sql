@@ -23,7 +23,9 @@ with model_claims as (
       and claim.metric not like '%target'  -- plans are not standings
 ),
 
-volumes as (
+-- One pass over model_claims (DuckDB 2.0.0 failed with an internal error on the earlier
+-- form, which read it twice and joined the halves with union all, at ~100,000 articles).
+grouped as (
     select
         model,
         manufacturer,
@@ -32,43 +34,24 @@ volumes as (
         powertrain,
         period_start,
         period_end,
-        max(value) as value,
+        -- volumes: the largest stated value; stated ranks: the best (smallest) rank
+        case when metric = 'sales_rank' then min(value) else max(value) end as value,
         count(distinct article) as articles
     from model_claims
-    where unit = 'units'
-    group by all
-),
-
-stated_ranks as (
-    select
-        model,
-        manufacturer,
-        market,
-        metric,
-        powertrain,
-        period_start,
-        period_end,
-        min(value) as value,
-        count(distinct article) as articles
-    from model_claims
-    where metric = 'sales_rank'
-    group by all
+    group by model, manufacturer, market, metric, powertrain, period_start, period_end
 ),
 
 final as (
     select
-        volumes.*,
-        rank() over (
-            partition by market, metric, period_start, period_end order by value desc
-        ) as position,
-        'reported volume' as basis
-    from volumes
-    union all
-    select
-        stated_ranks.*,
-        cast(value as bigint) as position,
-        'stated rank' as basis
-    from stated_ranks
+        *,
+        case
+            when metric = 'sales_rank' then cast(value as bigint)
+            else rank() over (
+                partition by market, metric, period_start, period_end order by value desc
+            )
+        end as position,
+        case when metric = 'sales_rank' then 'stated rank' else 'reported volume' end as basis
+    from grouped
 )
 
 select * from final;
