@@ -237,8 +237,21 @@ def _identity(folder: Path) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
-def discover_files(source: str | Path) -> tuple[Path, pl.DataFrame]:
-    """Every input file with size, modification time and content hash (or why it has none)."""
+# A file stamped (size, mtime) this close to when its hash was recorded could have
+# changed again within the same clock tick: such a file is always hashed again.
+RACY_NS = 2_000_000_000
+
+
+def discover_files(
+    source: str | Path, known: dict[str, tuple[int, int, str, int]] | None = None
+) -> tuple[Path, pl.DataFrame]:
+    """Every input file with size, modification time and content hash (or why it has none).
+
+    `known` maps a path to (size, mtime_ns, content_hash, recorded_ns) from the last
+    run: a file with the same size and modification time keeps its recorded hash
+    without being read (as git's index does), unless it was modified within two
+    seconds of being recorded."""
+    known = known or {}
     root, files, unreadable = list_source(source)
     rows = [
         {"path": rel, "size_bytes": None, "mtime_ns": None, "content_hash": None, "error": reason}
@@ -255,7 +268,7 @@ def discover_files(source: str | Path) -> tuple[Path, pl.DataFrame]:
                     "path": rel,
                     "size_bytes": stat.st_size,
                     "mtime_ns": stat.st_mtime_ns,
-                    "content_hash": _hash_file(path),
+                    "content_hash": _known_hash(known.get(rel), stat) or _hash_file(path),
                     "error": None,
                 }
             )
@@ -275,6 +288,14 @@ def discover_files(source: str | Path) -> tuple[Path, pl.DataFrame]:
     return root, pl.DataFrame(rows, schema=FILE_SCHEMA, orient="row") if rows else pl.DataFrame(
         schema=FILE_SCHEMA
     )
+
+
+def _known_hash(stamp: tuple[int, int, str, int] | None, stat: os.stat_result) -> str | None:
+    if stamp is None:
+        return None
+    size, mtime_ns, content_hash, recorded_ns = stamp
+    unchanged = size == stat.st_size and mtime_ns == stat.st_mtime_ns
+    return content_hash if unchanged and mtime_ns < recorded_ns - RACY_NS else None
 
 
 def read_manifest(root: Path) -> dict[str, dict[str, str]]:

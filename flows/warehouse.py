@@ -231,6 +231,19 @@ class WorkingDatabase:
             for path, content_hash, version, status in rows
         }
 
+    def file_stamps(self) -> dict[str, tuple[int, int, str, int]]:
+        """path → (size, mtime_ns, content_hash, when it was recorded in ns) of the files
+        the warehouse holds, for discovery to skip hashing files that have not changed."""
+        rows = self.connection.execute(
+            "select path, size_bytes, mtime_ns, content_hash, epoch_ns(last_seen_at) from etl_file "
+            "where content_hash is not null and size_bytes is not null and mtime_ns is not null "
+            "and last_seen_at is not null"
+        ).fetchall()
+        return {
+            path: (size, mtime, content_hash, seen)
+            for path, size, mtime, content_hash, seen in rows
+        }
+
     def next_load_id(self) -> int:
         return int(_scalar(self.connection, "select coalesce(max(load_id), 0) + 1 from etl_run"))
 

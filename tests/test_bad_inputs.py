@@ -103,8 +103,8 @@ def test_every_bad_input_is_recorded_and_the_good_ones_load(
     expected = _write_bad_folder(folder)
     real_discover = flow_module.discover_files
 
-    def discover_then_disturb(source):
-        found = real_discover(source)
+    def discover_then_disturb(source, known=None):
+        found = real_discover(source, known)
         # Between discovery and read: one file is deleted, another replaced by a folder.
         (folder / "vanishes.txt").unlink()
         (folder / "becomes-a-folder.txt").unlink()

@@ -297,3 +297,36 @@ def test_export_writes_every_table_and_view_as_parquet(seed_run, tmp_path):
         assert pl.read_parquet(tmp_path / "out" / f"{name}.parquet").height == counts[name]
     claims = pl.read_parquet(tmp_path / "out" / "v_claims.parquet")
     assert {"article", "sentence", "metric", "value", "unit", "region"} <= set(claims.columns)
+
+
+def test_discovery_keeps_recorded_hashes_of_untouched_files_and_rehashes_changed_ones(tmp_path):
+    from flows.stages import RACY_NS, discover_files
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Ford sold 1,000 Rangers in May.", encoding="utf-8")
+    (folder / "b.txt").write_text("Toyota sold 2,000 HiLux utes in May.", encoding="utf-8")
+    _root, first = discover_files(folder)
+    recorded = {
+        row["path"]: (
+            row["size_bytes"],
+            row["mtime_ns"],
+            "recorded-" + row["path"],
+            row["mtime_ns"] + 2 * RACY_NS,
+        )
+        for row in first.iter_rows(named=True)
+    }
+    # a.txt: same size and time as recorded, so its recorded hash is kept unread;
+    # b.txt: rewritten (new size), so it is hashed again.
+    (folder / "b.txt").write_text("Toyota sold 2,500 HiLux utes in May.", encoding="utf-8")
+    _root, second = discover_files(folder, recorded)
+    hashes = dict(zip(second["path"], second["content_hash"], strict=True))
+    assert hashes["a.txt"] == "recorded-a.txt"
+    assert hashes["b.txt"] not in (
+        "recorded-b.txt",
+        dict(zip(first["path"], first["content_hash"], strict=True))["b.txt"],
+    )
+    # a file stamped within the racy window of its recording is always hashed again
+    racy = {path: (*stamp[:3], stamp[1] + RACY_NS // 2) for path, stamp in recorded.items()}
+    _root, third = discover_files(folder, racy)
+    assert dict(zip(third["path"], third["content_hash"], strict=True))["a.txt"] != "recorded-a.txt"
