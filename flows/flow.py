@@ -28,7 +28,7 @@ from flows.read import DEFAULT_MAX_BYTES
 from flows.reference import load_reference
 from flows.report import publish_artifacts
 from flows.resources import default_articles_dir, default_db_path, extractor_version
-from flows.stages import BatchRead, Frames, discover_files, parse_read, read_batch
+from flows.stages import BatchRead, Frames, discover_files, read_batch
 from flows.validate import ValidationFailed, Validator, docs_paths, publish_docs
 from flows.warehouse import WorkingDatabase, now_utc, seconds_since, view_counts
 
@@ -187,7 +187,7 @@ def parse_batch_task(batch: BatchRead, version: str, pool: Executor | None = Non
     of the run's pool when it has one)."""
     if pool is not None:
         return pool.submit(parse_in_worker, batch, version).result()
-    return parse_read(batch, load_reference(), version)
+    return parse_in_worker(batch, version)
 
 
 @task(name="validate_frames", cache_policy=NONE)
@@ -244,7 +244,8 @@ def _file_outcomes(plan: Plan, paths: list[str], frames: Frames, version: str) -
     loaded = {
         row["file_path"]: (row["n"], row["content_hash"]) for row in articles.iter_rows(named=True)
     }
-    by_path = {row["path"]: row for row in plan.files.iter_rows(named=True)}
+    in_group = plan.files.filter(pl.col("path").is_in(paths))
+    by_path = {row["path"]: row for row in in_group.iter_rows(named=True)}
     outcomes = []
     for path in paths:
         row = _outcome(by_path[path])
