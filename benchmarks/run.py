@@ -92,10 +92,10 @@ def ensure_corpus(directory: Path, articles: int, seed: int) -> dict:
 
 def run_flow(corpus: Path, db: Path, full_refresh: bool, runner: str, workers: int | None) -> dict:
     """One flow run (as `pickup-etl run` makes it) with its wall time and peak memory."""
-    from flows.flow import DEFAULT_BATCH_SIZE, pickup_etl
-    from flows.progress import listening
-    from flows.stages import list_source
-    from flows.task_runners import choose_kind, make_task_runner, parse_workers
+    from flows.run.flow import DEFAULT_BATCH_SIZE, pickup_etl
+    from flows.run.progress import listening
+    from flows.run.task_runners import choose_kind, make_task_runner, parse_workers
+    from flows.sources import list_source
 
     files = len(list_source(corpus)[1])
     kind = choose_kind(runner, files, DEFAULT_BATCH_SIZE, workers)
@@ -144,9 +144,10 @@ def compare_with_peer(corpus: Path, sample: int) -> dict:
     """Extraction (clean → claims) of `sample` articles in this process, and the spaCy
     peer on the same texts. Reading the files is not timed for either."""
     from benchmarks.peer import build_peer, run_peer
-    from flows.recognise import build_gazetteer
+    from flows.extract.frames import parse_read
+    from flows.extract.recognise import build_gazetteer
     from flows.reference import load_reference
-    from flows.stages import discover_files, parse_read, read_batch
+    from flows.sources import discover_files, read_batch
 
     reference = load_reference()
     build_gazetteer(reference)  # built once per process, as in a run

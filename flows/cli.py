@@ -14,18 +14,12 @@ from pathlib import Path
 
 import click
 
+from flows.exit_codes import ExitCode
 from flows.resources import default_articles_dir, default_db_path
-
-# Exit codes, documented in the README.
-EXIT_OK = 0
-EXIT_FAILED = 1  # the run failed; nothing was published
-EXIT_USAGE = 2  # a user mistake: bad argument, missing input
-EXIT_PARTIAL = 3  # published, but some files were quarantined
-EXIT_BUSY = 4  # another run holds the warehouse
 
 
 class UserError(click.ClickException):
-    exit_code = EXIT_USAGE
+    exit_code = ExitCode.USAGE
 
     def show(self, file=None) -> None:
         click.echo(f"pickup-etl: {self.message}", err=True)
@@ -108,7 +102,7 @@ def run(
     quiet,
 ) -> None:
     """Run the flow once: load articles into the warehouse and publish it."""
-    from flows.runner import run_once
+    from flows.run.launch import run_once
 
     code = run_once(
         source=source or str(default_articles_dir()),
@@ -175,13 +169,13 @@ def serve(
     if cron:
         _check_schedule(cron, timezone)
     source = source or str(default_articles_dir())
-    from flows.stages import SourceError, list_source
+    from flows.sources import SourceError, list_source
 
     try:
         list_source(source)
     except SourceError as error:
         raise UserError(str(error)) from None
-    from flows.runner import serve_flow
+    from flows.run.launch import serve_flow
 
     serve_flow(
         name=name,
@@ -218,8 +212,9 @@ def _check_schedule(cron: str, timezone: str) -> None:
 )
 def extract(files, entities, fmt) -> None:
     """Print the claims (or entity mentions) of article files, without touching the warehouse."""
+    from flows.extract.frames import parse_records
     from flows.reference import load_reference
-    from flows.stages import parse_records, read_file
+    from flows.sources import read_file
 
     reference = load_reference()
     rows: list[dict] = []
@@ -250,7 +245,7 @@ def extract(files, entities, fmt) -> None:
                 rows += [claim.as_record() for claim in parsed.claims]
     _print_rows(rows, fmt)
     if failed and not rows:
-        sys.exit(EXIT_PARTIAL)
+        sys.exit(ExitCode.PARTIAL)
 
 
 @main.command(name="eval")
@@ -336,6 +331,8 @@ def query(sql, sql_file, db_path, fmt, max_rows) -> None:
     """
     import duckdb
 
+    from flows.warehouse.readers import ReaderError, connect_reader
+
     if sql_file is not None:
         sql = sql_file.read_text(encoding="utf-8")
     elif sql == "-":
@@ -343,18 +340,16 @@ def query(sql, sql_file, db_path, fmt, max_rows) -> None:
     if not sql or not sql.strip():
         raise UserError("no SQL given: pass it as an argument, `-` for standard input, or --file")
     db_path = db_path or default_db_path()
-    if not db_path.is_file():
-        raise UserError(f"no warehouse at {db_path}: run `pickup-etl run` first, or pass --db")
     try:
-        connection = duckdb.connect(str(db_path), read_only=True)
-    except duckdb.Error as error:
-        raise UserError(f"cannot open {db_path}: {error}") from None
+        connection = connect_reader(db_path)
+    except ReaderError as error:
+        raise UserError(str(error)) from None
     try:
         result = connection.execute(sql)
         columns = [d[0] for d in result.description] if result.description else []
         rows = result.fetchall() if columns else []
     except duckdb.Error as error:
-        raise UserError(f"query failed: {str(error).splitlines()[0]}") from None
+        raise UserError(f"query failed: {_first_line(error)}") from None
     finally:
         connection.close()
     records = [dict(zip(columns, row, strict=True)) for row in rows]
@@ -392,14 +387,20 @@ def query(sql, sql_file, db_path, fmt, max_rows) -> None:
 )
 def export(parquet_dir, db_path) -> None:
     """Write every table and view of the published warehouse as Parquet."""
-    from flows.warehouse import export_parquet
+    from flows.warehouse.readers import ReaderError, export_parquet
 
-    db_path = db_path or default_db_path()
-    if not db_path.is_file():
-        raise UserError(f"no warehouse at {db_path}: run `pickup-etl run` first, or pass --db")
-    written = export_parquet(db_path, parquet_dir)
+    try:
+        written = export_parquet(db_path or default_db_path(), parquet_dir)
+    except ReaderError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"cannot write {parquet_dir}: {error.strerror or error}") from None
     for name, rows in written:
         click.echo(f"{name}\t{rows}")
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 def _print_rows(rows: list[dict], fmt: str) -> None:

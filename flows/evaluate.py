@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from flows.textnorm import fold
+from flows.extract.textnorm import fold
 
 ATTRIBUTES = (
     "qualifier",

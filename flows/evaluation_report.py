@@ -18,8 +18,9 @@ from flows.evaluate import (
     score_documents,
     score_entities,
 )
+from flows.extract.frames import parse_records
 from flows.reference import load_reference
-from flows.stages import parse_records, read_file, read_manifest
+from flows.sources import read_file, read_manifest
 
 
 def evaluate_folder(gold_dir: Path, articles_dir: Path) -> dict:

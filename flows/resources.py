@@ -40,34 +40,33 @@ def default_db_path() -> Path:
     return Path("warehouse") / "pickup.duckdb"
 
 
-# Modules whose code decides what gets extracted from an article. A change to
-# any of them, or to the reference data, changes the extractor version, so
-# articles loaded by an older extractor are re-extracted on the next run.
-_EXTRACTOR_MODULES = (
-    "textnorm.py",
-    "read.py",
-    "clean.py",
-    "segment.py",
-    "reference.py",
-    "recognise.py",
-    "numbers.py",
-    "periods.py",
-    "sentence_reading.py",
-    "claims.py",
-    "html.py",
-    "parse.py",
-)
+# Code that decides what gets extracted from an article: the whole extraction
+# package and the loader of the reference data. A change to any of it, or to the
+# reference data, changes the extractor version, so articles loaded by an older
+# extractor are re-extracted on the next run.
+EXTRACTOR_CODE = ("extract", "reference.py")
+
+
+def extractor_files() -> list[Path]:
+    """The files whose bytes make up the extractor version, in a fixed order."""
+    files: list[Path] = []
+    for name in EXTRACTOR_CODE:
+        path = PACKAGE_DIR / name
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return files + sorted(resource_dir("reference").glob("*.csv"))
+
+
+def digest_files(contents: list[tuple[str, bytes]]) -> str:
+    """A short digest of (name, bytes) pairs: any changed byte or name changes it."""
+    digest = hashlib.blake2b(digest_size=4)
+    for name, data in contents:
+        digest.update(name.encode() + b"\0" + len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
 
 
 @cache
 def extractor_version() -> str:
     """Package version plus a digest of the extraction code and reference data."""
-    digest = hashlib.blake2b(digest_size=4)
-    for module in _EXTRACTOR_MODULES:
-        path = PACKAGE_DIR / module
-        if path.exists():
-            digest.update(path.read_bytes())
-    for csv_path in sorted(resource_dir("reference").glob("*.csv")):
-        digest.update(csv_path.name.encode())
-        digest.update(csv_path.read_bytes())
-    return f"{__version__}+{digest.hexdigest()}"
+    contents = [(path.name, path.read_bytes()) for path in extractor_files()]
+    return f"{__version__}+{digest_files(contents)}"

@@ -28,9 +28,9 @@ from pathlib import Path
 
 import polars as pl
 
+from flows.extract.frames import SCHEMAS, Frames
 from flows.reference import Reference
 from flows.resources import resource_dir
-from flows.stages import SCHEMAS, Frames
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 logging.getLogger("great_expectations").setLevel(logging.ERROR)

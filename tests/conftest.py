@@ -47,7 +47,7 @@ def seed_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def seed_run(prefect_harness, tmp_path_factory):
     """The flow run once on the seeds into a fresh warehouse: (summary, db path)."""
-    from flows.flow import pickup_etl
+    from flows.run.flow import pickup_etl
 
     db = tmp_path_factory.mktemp("seed_warehouse") / "pickup.duckdb"
     summary = pickup_etl(source=str(SEEDS), db=str(db))

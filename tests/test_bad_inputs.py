@@ -13,6 +13,8 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+from flows.exit_codes import ExitCode
+
 from .conftest import SEEDS
 
 pytestmark = pytest.mark.slow
@@ -96,8 +98,8 @@ def _write_bad_folder(folder: Path) -> dict[str, tuple[str, str | None]]:
 def test_every_bad_input_is_recorded_and_the_good_ones_load(
     prefect_harness, seed_run, tmp_path, monkeypatch
 ):
-    import flows.flow as flow_module
-    from flows.cli import EXIT_PARTIAL, main
+    import flows.run.flow as flow_module
+    from flows.cli import main
 
     folder = tmp_path / "articles"
     expected = _write_bad_folder(folder)
@@ -114,7 +116,7 @@ def test_every_bad_input_is_recorded_and_the_good_ones_load(
     monkeypatch.setattr(flow_module, "discover_files", discover_then_disturb)
     db = tmp_path / "pickup.duckdb"
     result = CliRunner().invoke(main, ["run", "--source", str(folder), "--db", str(db)])
-    assert result.exit_code == EXIT_PARTIAL, result.output
+    assert result.exit_code == ExitCode.PARTIAL, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "published" in result.output
 

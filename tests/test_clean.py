@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from flows.clean import clean_text
-from flows.textnorm import fold, normalise
+from flows.extract.clean import clean_text
+from flows.extract.textnorm import fold, normalise
 
 from .conftest import GOLD, SEEDS
 

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 
 from flows.faults import ENV, POINTS
-from flows.warehouse import TABLES
+from flows.warehouse.database import TABLES
 
 from .conftest import SEEDS
 
@@ -51,7 +51,7 @@ def _snapshot(db: Path) -> dict[str, list[tuple]]:
 
 
 def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(prefect_harness, tmp_path):
-    from flows.flow import pickup_etl
+    from flows.run.flow import pickup_etl
 
     # The state before: a warehouse loaded from two seed articles. Then a third arrives.
     source = tmp_path / "articles"
@@ -79,7 +79,7 @@ def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(prefect_harnes
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL
 
-    from flows.locking import concurrency_limit_name
+    from flows.run.locking import concurrency_limit_name
 
     # The killed runs talk to the test's Prefect server (no temporary server each).
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}

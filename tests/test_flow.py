@@ -7,8 +7,8 @@ import pytest
 
 from flows.reference import load_reference
 from flows.resources import extractor_version
-from flows.stages import discover_files, parse_batch
-from flows.warehouse import TABLES, VIEWS
+from flows.sources import discover_files, parse_batch
+from flows.warehouse.database import TABLES, VIEWS
 
 from .conftest import SEEDS
 
@@ -99,7 +99,7 @@ def test_seed_claims_carry_their_sentences(seed_run):
 
 
 def test_second_run_on_unchanged_seeds_adds_no_rows(seed_run, tmp_path):
-    from flows.flow import pickup_etl
+    from flows.run.flow import pickup_etl
 
     db = tmp_path / "pickup.duckdb"
     first = pickup_etl(source=str(SEEDS), db=str(db))

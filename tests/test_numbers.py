@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.numbers import find_numbers
+from flows.extract.numbers import find_numbers
 
 
 def _numbers(text, reference):

@@ -16,7 +16,7 @@ import duckdb
 import httpx
 import pytest
 
-from flows.report import QUARANTINE_KEY, SUMMARY_KEY
+from flows.run.report import QUARANTINE_KEY, SUMMARY_KEY
 
 from .conftest import REPO, SEEDS
 
@@ -236,7 +236,7 @@ def test_prefect_yaml_declares_deployments_that_deploy(tmp_path):
         "directory"
     ] == str(REPO)
     # Every parameter the file sets is one the flow takes.
-    from flows.flow import pickup_etl
+    from flows.run.flow import pickup_etl
 
     accepted = set(pickup_etl.parameters.properties)
     assert set(daily.parameters) <= accepted and set(weekly.parameters) <= accepted
@@ -277,8 +277,8 @@ def test_two_runs_at_once_one_loads_and_the_other_exits_busy(seed_run, tmp_path)
 def test_a_held_prefect_concurrency_slot_keeps_a_second_writer_out(prefect_harness, tmp_path):
     from prefect.concurrency.sync import concurrency
 
-    from flows.flow import pickup_etl
-    from flows.locking import concurrency_limit_name, shares_prefect_server
+    from flows.run.flow import pickup_etl
+    from flows.run.locking import concurrency_limit_name, shares_prefect_server
 
     assert shares_prefect_server()  # the test harness is a shared server
     db = tmp_path / "pickup.duckdb"
@@ -299,7 +299,7 @@ def test_a_file_that_appears_late_is_read_on_retry(prefect_harness, tmp_path, mo
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
     from prefect.client.schemas.sorting import TaskRunSort
 
-    import flows.flow as flow_module
+    import flows.run.flow as flow_module
 
     source = tmp_path / "articles"
     shutil.copytree(SEEDS, source)
@@ -344,9 +344,9 @@ def test_a_file_that_appears_late_is_read_on_retry(prefect_harness, tmp_path, mo
 
 
 def test_a_run_reports_progress_per_batch(prefect_harness, tmp_path):
-    from flows.flow import pickup_etl
-    from flows.progress import listening
-    from flows.runner import ProgressBar
+    from flows.run.flow import pickup_etl
+    from flows.run.launch import ProgressBar
+    from flows.run.progress import listening
 
     events: list[tuple[str, dict]] = []
     bar = ProgressBar()

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from flows.periods import find_periods, infer_publication, parse_date
+from flows.extract.periods import find_periods, infer_publication, parse_date
 
 PUBLISHED = date(2025, 12, 3)
 

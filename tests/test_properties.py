@@ -7,10 +7,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from flows.clean import clean_text
-from flows.parse import parse_article
-from flows.read import RawArticle
-from flows.recognise import build_gazetteer
+from flows.extract.article import parse_article
+from flows.extract.clean import clean_text
+from flows.extract.read import RawArticle
+from flows.extract.recognise import build_gazetteer
 from flows.reference import load_reference
 
 REFERENCE = load_reference()

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from flows.read import decode, read_records, sniff_binary
+from flows.extract.read import decode, read_records, sniff_binary
 
 DECODED = [
     # (text, encoding it is stored in, encoding it must be read with)

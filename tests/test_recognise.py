@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from flows.clean import clean_text
 from flows.evaluate import score_entities
-from flows.recognise import build_gazetteer, find_mentions
-from flows.segment import split_sentences
+from flows.extract.clean import clean_text
+from flows.extract.recognise import build_gazetteer, find_mentions
+from flows.extract.segment import split_sentences
 
 from .conftest import GOLD, SEEDS
 

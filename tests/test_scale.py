@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.warehouse import TABLES
+from flows.warehouse.database import TABLES
 
 from .conftest import SEEDS, table_rows
 
@@ -25,7 +25,7 @@ def _assert_same_warehouse(db: Path, expected: Path) -> None:
 
 
 def test_a_run_with_parse_workers_equals_the_default_run(seed_run, tmp_path):
-    from flows.flow import pickup_etl
+    from flows.run.flow import pickup_etl
 
     summary, expected = seed_run
     db = tmp_path / "workers.duckdb"
@@ -37,8 +37,8 @@ def test_a_run_with_parse_workers_equals_the_default_run(seed_run, tmp_path):
 
 
 def test_the_dask_task_runner_on_a_local_cluster_equals_the_default_run(seed_run, tmp_path):
-    from flows.flow import pickup_etl
-    from flows.task_runners import make_task_runner
+    from flows.run.flow import pickup_etl
+    from flows.run.task_runners import make_task_runner
 
     summary, expected = seed_run
     db = tmp_path / "dask.duckdb"
@@ -55,8 +55,8 @@ def test_the_dask_task_runner_sends_read_and_parse_batches_to_an_existing_cluste
 ):
     from distributed import Client, LocalCluster, get_task_stream
 
-    from flows.flow import pickup_etl
-    from flows.task_runners import make_task_runner
+    from flows.run.flow import pickup_etl
+    from flows.run.task_runners import make_task_runner
 
     _summary, expected = seed_run
     db = tmp_path / "cluster.duckdb"
@@ -75,7 +75,7 @@ def test_the_dask_task_runner_sends_read_and_parse_batches_to_an_existing_cluste
 
 
 def test_the_task_runner_options_reject_mistakes():
-    from flows.task_runners import TaskRunnerError, choose_kind, make_task_runner
+    from flows.run.task_runners import TaskRunnerError, choose_kind, make_task_runner
 
     assert choose_kind("auto", files=3, batch_size=250, workers=None) == "thread"
     assert choose_kind("auto", files=1000, batch_size=250, workers=2) == "process"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.clean import clean_text
-from flows.segment import split_sentences
+from flows.extract.clean import clean_text
+from flows.extract.segment import split_sentences
 
 
 def _sentences(text, reference):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flows.stages import SCHEMAS
+from flows.extract.frames import SCHEMAS
 from flows.validate import load_suite_files
 
 SUITES = load_suite_files()

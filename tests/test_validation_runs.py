@@ -12,9 +12,9 @@ import pytest
 
 from flows.reference import load_reference
 from flows.resources import extractor_version
-from flows.stages import discover_files, parse_batch
+from flows.sources import discover_files, parse_batch
 from flows.validate import Validator
-from flows.warehouse import WorkingDatabase, now_utc
+from flows.warehouse.database import WorkingDatabase, now_utc
 
 from .conftest import SEEDS
 
@@ -106,7 +106,7 @@ def test_broken_rows_are_quarantined_with_their_expectation_and_good_rows_load(v
 def test_a_share_over_100_percent_in_an_article_is_quarantined_in_a_real_run(
     prefect_harness, seed_copy, tmp_path
 ):
-    from flows.flow import pickup_etl
+    from flows.run.flow import pickup_etl
 
     (seed_copy / "bad_share.txt").write_text(
         "Toyota's market share of Thai pickup sales reached 180% in September 2025.\n"
@@ -134,7 +134,7 @@ def test_a_share_over_100_percent_in_an_article_is_quarantined_in_a_real_run(
 def test_a_broken_batch_stops_the_run_and_leaves_the_warehouse_untouched(
     prefect_harness, seed_copy, tmp_path
 ):
-    from flows.flow import pickup_etl
+    from flows.run.flow import pickup_etl
     from flows.validate import ValidationFailed
 
     db = tmp_path / "pickup.duckdb"

@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.warehouse import TABLES, VIEWS
+from flows.warehouse.database import TABLES, VIEWS
 
 from .conftest import SEEDS, table_rows
 
@@ -25,7 +25,7 @@ ARTICLE_TABLES = ("dim_article", "dim_sentence", "fact_claim", "fact_entity_ment
 
 
 def _run(source: Path, db: Path, full_refresh: bool = False) -> dict:
-    from flows.flow import pickup_etl
+    from flows.run.flow import pickup_etl
 
     return pickup_etl(source=str(source), db=str(db), full_refresh=full_refresh)
 
@@ -300,7 +300,7 @@ def test_export_writes_every_table_and_view_as_parquet(seed_run, tmp_path):
 
 
 def test_discovery_keeps_recorded_hashes_of_untouched_files_and_rehashes_changed_ones(tmp_path):
-    from flows.stages import RACY_NS, discover_files
+    from flows.sources import RACY_NS, discover_files
 
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlparse
 
-from flows.claims import Claim, extract_claims
-from flows.clean import CleanArticle, clean_text
-from flows.periods import infer_publication, parse_date
-from flows.read import RawArticle
-from flows.recognise import Gazetteer, Mention, find_mentions, tokenize
+from flows.extract.claims import Claim, extract_claims
+from flows.extract.clean import CleanArticle, clean_text
+from flows.extract.periods import infer_publication, parse_date
+from flows.extract.read import RawArticle
+from flows.extract.recognise import Gazetteer, Mention, find_mentions, tokenize
+from flows.extract.segment import Sentence, split_sentences
 from flows.reference import Reference
-from flows.segment import Sentence, split_sentences
 
 STAGES = ("clean", "segment", "recognise", "extract")
 

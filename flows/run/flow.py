@@ -20,17 +20,19 @@ from prefect.cache_policies import NONE
 from prefect.runtime import flow_run, task_run
 from prefect.states import Failed
 
+from flows.extract.frames import Frames
+from flows.extract.read import DEFAULT_MAX_BYTES, BatchRead
 from flows.faults import kill_point
-from flows.locking import DEFAULT_LOCK_WAIT, WriterBusy, writer_lock
-from flows.parse_pool import parse_in_worker, parse_pool
-from flows.progress import emit
-from flows.read import DEFAULT_MAX_BYTES
 from flows.reference import load_reference
-from flows.report import publish_artifacts
 from flows.resources import default_articles_dir, default_db_path, extractor_version
-from flows.stages import BatchRead, Frames, discover_files, read_batch
+from flows.run.locking import DEFAULT_LOCK_WAIT, WriterBusy, writer_lock
+from flows.run.parse_pool import parse_in_worker, parse_pool
+from flows.run.progress import emit
+from flows.run.report import publish_artifacts
+from flows.sources import discover_files, read_batch
 from flows.validate import ValidationFailed, Validator, docs_paths, publish_docs
-from flows.warehouse import WorkingDatabase, now_utc, seconds_since, view_counts
+from flows.warehouse.database import VIEWS, WorkingDatabase, now_utc, seconds_since
+from flows.warehouse.readers import view_counts
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
@@ -213,7 +215,7 @@ def publish_warehouse(working: WorkingDatabase) -> str:
 @task(name="count_views", cache_policy=NONE)
 def count_views(db: str) -> dict[str, int | None]:
     """Rows per view of the published warehouse, for the run report."""
-    return view_counts(Path(db))
+    return view_counts(Path(db), VIEWS)
 
 
 @task(name="build_data_docs", cache_policy=NONE)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from flows.textnorm import normalise
+from flows.extract.textnorm import normalise
 
 SUPPORTED_SUFFIXES = (
     ".txt",
@@ -212,7 +212,7 @@ def read_records(
     if suffix in (".jsonl", ".ndjson"):
         return _jsonl_records(name, text, encoding, manifest)
     if suffix in (".html", ".htm"):
-        from flows.html import html_to_article
+        from flows.extract.html import html_to_article
 
         parsed = html_to_article(text)
         article = RawArticle(
@@ -318,7 +318,7 @@ def _record_article(
         )
     looks_html = bool(re.search(r"<(p|div|br|h[1-6]|article)\b", text, re.IGNORECASE))
     if looks_html:
-        from flows.html import html_to_article
+        from flows.extract.html import html_to_article
 
         text = html_to_article(text).text
     article = RawArticle(
@@ -443,3 +443,17 @@ def parse_manifest(data: bytes) -> dict[str, dict[str, str]]:
         if file_name:
             rows[file_name] = {key: (value or "").strip() for key, value in row.items() if key}
     return rows
+
+
+@dataclass
+class BatchRead:
+    """The records of a batch of files as read, before any parsing."""
+
+    records: list[RawArticle]
+    problems: list[ReadProblem]
+    hashes: dict[str, str]
+    seconds: float
+
+    @property
+    def retryable(self) -> list[ReadProblem]:
+        return [problem for problem in self.problems if problem.retryable]

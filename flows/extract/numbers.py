@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from flows.phrases import PhraseFinder, match_view
+from flows.extract.phrases import PhraseFinder, match_view
 from flows.reference import Reference
 
 WORD_NUMBERS = {

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from flows.stages import SourceError, list_source
+from flows.exit_codes import ExitCode
+from flows.sources import SourceError, list_source
 
 if TYPE_CHECKING:
     from prefect.task_runners import TaskRunner
@@ -53,9 +54,8 @@ def run_once(
     lock_wait: float | None = None,
     progress: bool = False,
 ) -> int:
-    from flows.cli import EXIT_BUSY, EXIT_USAGE
-    from flows.flow import DEFAULT_BATCH_SIZE
-    from flows.task_runners import (
+    from flows.run.flow import DEFAULT_BATCH_SIZE
+    from flows.run.task_runners import (
         TaskRunnerError,
         choose_kind,
         make_task_runner,
@@ -66,7 +66,7 @@ def run_once(
         files = _check_source(source)
     except SourceError as error:
         click.echo(f"pickup-etl: {error}", err=True)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     batch_size = batch_size or DEFAULT_BATCH_SIZE
     try:
         kind = choose_kind(task_runner, files, batch_size, workers)
@@ -74,18 +74,18 @@ def run_once(
         pool_size = parse_workers(kind, workers)
     except TaskRunnerError as error:
         click.echo(f"pickup-etl: {error}", err=True)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if db_path.exists() and db_path.is_dir():
         click.echo(
             f"pickup-etl: --db {db_path} is a folder: pass the path of a .duckdb file", err=True
         )
-        return EXIT_USAGE
+        return ExitCode.USAGE
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # Without PREFECT_API_URL the run starts a temporary Prefect server; on a busy
     # machine it can take longer than Prefect's 20 s default to answer.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-    from flows.locking import DEFAULT_LOCK_WAIT, WriterBusy, writer_lock
+    from flows.run.locking import DEFAULT_LOCK_WAIT, WriterBusy, writer_lock
 
     wait = DEFAULT_LOCK_WAIT if lock_wait is None else lock_wait
     started = datetime.now(UTC)
@@ -105,7 +105,7 @@ def run_once(
             )
     except WriterBusy as busy:
         click.echo(f"pickup-etl: {busy}", err=True)
-        return EXIT_BUSY
+        return ExitCode.BUSY
 
 
 def _run_locked(
@@ -119,10 +119,9 @@ def _run_locked(
     runner: TaskRunner,
     workers: int,
 ) -> int:
-    from flows.cli import EXIT_FAILED, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
-    from flows.flow import pickup_etl
-    from flows.progress import listening
-    from flows.report import terminal_summary
+    from flows.run.flow import pickup_etl
+    from flows.run.progress import listening
+    from flows.run.report import terminal_summary
     from flows.validate import ValidationFailed
 
     bar = ProgressBar() if progress else None
@@ -142,10 +141,10 @@ def _run_locked(
             {"started_at": started, "status": "failed", "reason": f"validation: {error}"},
         )
         click.echo(f"pickup-etl: validation failed, nothing published: {error}", err=True)
-        return EXIT_FAILED
+        return ExitCode.FAILED
     except SourceError as error:
         click.echo(f"pickup-etl: {error}", err=True)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except Exception as error:
         _log_run(
             db_path,
@@ -160,7 +159,7 @@ def _run_locked(
             f"the warehouse at {db_path} is unchanged",
             err=True,
         )
-        return EXIT_FAILED
+        return ExitCode.FAILED
     _log_run(
         db_path,
         {
@@ -171,7 +170,7 @@ def _run_locked(
         },
     )
     click.echo(terminal_summary(summary))
-    return EXIT_PARTIAL if summary["status"] == "partial" else EXIT_OK
+    return ExitCode.PARTIAL if summary["status"] == "partial" else ExitCode.OK
 
 
 def _ignore(event: str, data: dict) -> None:
@@ -262,8 +261,8 @@ def serve_flow(
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
     from prefect.deployments.runner import EntrypointType
 
-    from flows.flow import pickup_etl
-    from flows.locking import DEFAULT_LOCK_WAIT
+    from flows.run.flow import pickup_etl
+    from flows.run.locking import DEFAULT_LOCK_WAIT
 
     parameters = {
         "source": source,

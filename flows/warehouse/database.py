@@ -28,7 +28,7 @@ import polars as pl
 from flows.faults import kill_point
 from flows.reference import Reference
 from flows.resources import resource_dir
-from flows.stages import Frames
+from flows.extract.frames import Frames
 
 STORAGE_VERSION = "v1.4.0"
 CATALOG = "wh"
@@ -719,47 +719,8 @@ class WorkingDatabase:
             self.path.unlink()
 
 
-def view_counts(db_path: Path) -> dict[str, int | None]:
-    """Rows per view of the published file, on a read-only connection of its own.
-
-    Done after publishing, so a view DuckDB cannot compute (2.0.0 raised an internal
-    error, which invalidates the connection, on a view over ~100,000 articles) costs
-    the report a number, never the load. Such a view counts as None, with a warning."""
-    counts: dict[str, int | None] = {}
-    with duckdb.connect(str(db_path), read_only=True) as connection:
-        for name in VIEWS:
-            try:
-                counts[name] = int(_scalar(connection, f"select count(*) from {name}"))
-            except duckdb.Error as error:
-                logging.getLogger(__name__).warning("could not count view %s: %s", name, error)
-                counts[name] = None
-    return counts
-
-
 def now_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def export_parquet(db_path: Path, directory: Path) -> list[tuple[str, int]]:
-    """Every table and view of the published warehouse as one Parquet file each."""
-    directory.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect(str(db_path), read_only=True)
-    written: list[tuple[str, int]] = []
-    try:
-        names = [
-            row[0]
-            for row in connection.execute(
-                "select table_name from information_schema.tables where table_schema = 'main' order by table_name"
-            ).fetchall()
-        ]
-        for name in names:
-            target = str(directory / f"{name}.parquet").replace("'", "''")
-            connection.execute(f"copy (select * from {name}) to '{target}' (format parquet)")
-            rows = _scalar(connection, f"select count(*) from {name}")
-            written.append((name, int(rows)))
-    finally:
-        connection.close()
-    return written
 
 
 def seconds_since(start: datetime) -> float:

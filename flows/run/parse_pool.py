@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 
+from flows.extract.frames import Frames, parse_read
+from flows.extract.read import BatchRead
 from flows.reference import load_reference
-from flows.stages import BatchRead, Frames, parse_read
 
 
 @contextmanager
@@ -39,7 +40,7 @@ def parse_pool(workers: int) -> Iterator[Executor | None]:
 
 
 def _warm() -> None:
-    from flows.recognise import build_gazetteer
+    from flows.extract.recognise import build_gazetteer
 
     build_gazetteer(load_reference())
 

@@ -11,8 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from flows.extract.textnorm import normalise
 from flows.reference import BoilerplateRule
-from flows.textnorm import normalise
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flows.clean import Paragraph
+from flows.extract.clean import Paragraph
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
-from flows.phrases import PhraseFinder, match_view
+from flows.extract.phrases import PhraseFinder, match_view
 
 MONTH_NUMBERS = {
     "january": 1,

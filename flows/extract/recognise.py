@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from flows.phrases import match_view, phrase_key
+from flows.extract.phrases import match_view, phrase_key
+from flows.extract.segment import Sentence
 from flows.reference import Entity, Reference
-from flows.segment import Sentence
 
 _TOKEN = re.compile(r"[^\W_]+")
 

@@ -17,12 +17,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from flows.numbers import NumberMatch, find_numbers
-from flows.periods import find_periods
-from flows.recognise import Mention
-from flows.reference import Reference
-from flows.segment import Sentence
-from flows.sentence_reading import (
+from flows.extract.numbers import NumberMatch, find_numbers
+from flows.extract.periods import find_periods
+from flows.extract.recognise import Mention
+from flows.extract.segment import Sentence
+from flows.extract.sentence_reading import (
     COUNT_METRICS,
     RANK_ONE,
     SHARE_METRICS,
@@ -45,9 +44,10 @@ from flows.sentence_reading import (
     rank_span,
     read_candidates,
 )
-from flows.sentence_reading import (
+from flows.extract.sentence_reading import (
     EVENT_BEFORE as _EVENT_BEFORE,
 )
+from flows.reference import Reference
 
 
 @dataclass
