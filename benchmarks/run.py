@@ -92,12 +92,13 @@ def ensure_corpus(directory: Path, articles: int, seed: int) -> dict:
 
 def run_flow(corpus: Path, db: Path, full_refresh: bool, runner: str, workers: int | None) -> dict:
     """One flow run (as `pickup-etl run` makes it) with its wall time and peak memory."""
-    from flows.run.flow import DEFAULT_BATCH_SIZE, pickup_etl
+    from flows.run.flow import pickup_etl
+    from flows.run.pipeline import DEFAULT_BATCH_SIZE
     from flows.run.progress import listening
     from flows.run.task_runners import choose_kind, make_task_runner, parse_workers
     from flows.sources import list_source
 
-    files = len(list_source(corpus)[1])
+    files = len(list_source(corpus).files)
     kind = choose_kind(runner, files, DEFAULT_BATCH_SIZE, workers)
     done = {"files": 0, "shown": 0.0}
     memory = MemorySampler()
@@ -152,6 +153,7 @@ def compare_with_peer(corpus: Path, sample: int) -> dict:
     reference = load_reference()
     build_gazetteer(reference)  # built once per process, as in a run
     root, files = discover_files(corpus)
+    files = files.filter(~files["skipped"])
     batch = read_batch(root, files["path"].to_list()[:sample])
     batch.records = batch.records[:sample]
     texts = [record.text for record in batch.records]

@@ -88,6 +88,23 @@ def main() -> None:
     default=None,
     help="Seconds to wait for another run holding the warehouse.",
 )
+@click.option(
+    "--prefect",
+    is_flag=True,
+    help="Run as a Prefect flow run (with its UI, logs and artifacts) on the server in "
+    "PREFECT_API_URL, or on a temporary one. Implied by PREFECT_API_URL and --task-runner dask.",
+)
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Read files and folders that links in the source point to outside it (off: such "
+    "links are recorded in etl_file and not read).",
+)
+@click.option(
+    "--data-docs",
+    is_flag=True,
+    help="Also build Great Expectations Data Docs of the run (warehouse/data_docs/run-N/).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run(
     source,
@@ -99,6 +116,9 @@ def run(
     dask_address,
     max_file_mb,
     lock_wait,
+    prefect,
+    follow_links,
+    data_docs,
     quiet,
 ) -> None:
     """Run the flow once: load articles into the warehouse and publish it."""
@@ -115,8 +135,12 @@ def run(
         max_file_mb=max_file_mb,
         lock_wait=lock_wait,
         progress=not quiet and sys.stderr.isatty(),
+        quiet=quiet,
+        prefect=prefect,
+        follow_links=follow_links,
+        data_docs=data_docs,
     )
-    sys.exit(code)
+    sys.exit(int(code))
 
 
 @main.command()
@@ -166,6 +190,7 @@ def serve(
         raise UserError(
             "give a schedule: --cron '0 6 * * *' (with --timezone) or --interval SECONDS"
         )
+    _check_server()
     if cron:
         _check_schedule(cron, timezone)
     source = source or str(default_articles_dir())
@@ -188,6 +213,27 @@ def serve(
         lock_wait=lock_wait,
         workers=workers,
     )
+
+
+def _check_server() -> None:
+    """Schedules need a Prefect server that runs its scheduler: a temporary one has none."""
+    import os
+    import urllib.request
+
+    url = os.environ.get("PREFECT_API_URL")
+    start = (
+        "start one with `.venv/bin/prefect server start` and, in this shell, "
+        "`export PREFECT_API_URL=http://127.0.0.1:4200/api`"
+    )
+    if not url:
+        raise UserError(f"serve needs a Prefect server to schedule runs on: {start}")
+    try:
+        with urllib.request.urlopen(f"{url.rstrip('/')}/health", timeout=5) as response:
+            healthy = response.status == 200
+    except OSError:
+        healthy = False
+    if not healthy:
+        raise UserError(f"no Prefect server answers at PREFECT_API_URL={url}: {start}")
 
 
 def _check_schedule(cron: str, timezone: str) -> None:
@@ -214,7 +260,7 @@ def extract(files, entities, fmt) -> None:
     """Print the claims (or entity mentions) of article files, without touching the warehouse."""
     from flows.extract.frames import parse_records
     from flows.reference import load_reference
-    from flows.sources import read_file
+    from flows.sources import read_file, read_manifests
 
     reference = load_reference()
     rows: list[dict] = []
@@ -224,7 +270,11 @@ def extract(files, entities, fmt) -> None:
             raise UserError(
                 f"{path} is not a file: pass article files (.txt .md .html .json .jsonl)"
             )
-        records, problems, _ = read_file(path.parent, path.name, {}, max_bytes=1 << 30)
+        # The manifest beside the file declares its metadata, as it does for `run`.
+        manifests = read_manifests(path.parent, [path.name])
+        records, problems, _ = read_file(
+            path.parent, path.name, manifests.row_for(path.name), max_bytes=1 << 30
+        )
         for problem in problems:
             failed += 1
             where = f"{problem.path}" + (f" record {problem.record}" if problem.record else "")

@@ -20,7 +20,7 @@ from flows.evaluate import (
 )
 from flows.extract.frames import parse_records
 from flows.reference import load_reference
-from flows.sources import read_file, read_manifest
+from flows.sources import read_file, read_manifests
 
 
 def evaluate_folder(gold_dir: Path, articles_dir: Path) -> dict:
@@ -30,7 +30,6 @@ def evaluate_folder(gold_dir: Path, articles_dir: Path) -> dict:
             f"no gold answers in {gold_dir}: expected *claims*.jsonl and *entities*.json files"
         )
     reference = load_reference()
-    manifest = read_manifest(articles_dir)
     gold_claims = defaultdict(list)
     for claim in gold.claims:
         gold_claims[claim["article"]].append(claim)
@@ -39,12 +38,15 @@ def evaluate_folder(gold_dir: Path, articles_dir: Path) -> dict:
     predicted_entities: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     documents: dict[str, dict] = {}
     files = sorted({article.split("#")[0] for article in gold.articles})
+    manifests = read_manifests(articles_dir, files)
     for rel in files:
         if not (articles_dir / rel).is_file():
             raise FileNotFoundError(
                 f"gold names {rel} but {articles_dir / rel} does not exist: pass --articles with the folder it is in"
             )
-        records, _problems, _ = read_file(articles_dir, rel, manifest, max_bytes=1 << 30)
+        records, _problems, _ = read_file(
+            articles_dir, rel, manifests.row_for(rel), max_bytes=1 << 30
+        )
         for parsed in parse_records(records, reference):
             article = parsed.raw.article
             predicted_claims[article] = [claim.as_record() for claim in parsed.claims]

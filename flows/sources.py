@@ -2,6 +2,10 @@
 
 The IO at the front of a run. Decoding bytes into articles is the pure
 `flows.extract.read`; this module only finds files and reads them from disk.
+
+Input is data, never a way out of the source: a link whose target lies outside
+the source folder is not followed unless the run is told to (`--follow-links`),
+and is recorded with the reason.
 """
 
 from __future__ import annotations
@@ -11,7 +15,9 @@ import glob
 import hashlib
 import os
 import time
-from pathlib import Path
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
 
 import polars as pl
 
@@ -27,8 +33,15 @@ from flows.extract.read import (
 from flows.reference import Reference
 
 MANIFEST_NAME = "manifest.csv"
-# Files in an article folder that are about the folder, not articles.
-IGNORED_NAMES = ("manifest.csv", "README*", "readme*", ".*", "*~", "Thumbs.db")
+# Files in an article folder that are about the folder, not articles: recorded as skipped.
+SKIPPED_NAMES = (
+    ("manifest.csv", "manifest: article metadata, not an article"),
+    (".*", "hidden file: not read"),
+    ("README*", "README: notes about the folder, not an article"),
+    ("readme*", "README: notes about the folder, not an article"),
+    ("*~", "editor backup file: not read"),
+    ("Thumbs.db", "thumbnail cache: not read"),
+)
 
 FILE_SCHEMA = {
     "path": pl.String,
@@ -36,18 +49,30 @@ FILE_SCHEMA = {
     "mtime_ns": pl.Int64,
     "content_hash": pl.String,
     "error": pl.String,
+    "skipped": pl.Boolean,
 }
+FOLLOW_LINKS_HINT = "pass --follow-links to read link targets outside the source"
 
 
 class SourceError(Exception):
     """The input location cannot be used at all (a user mistake, not bad data)."""
 
 
-# --- discover ---------------------------------------------------------------
+@dataclass
+class Listing:
+    """What a source holds: article candidates, and entries recorded but not read."""
+
+    root: Path
+    files: list[Path]
+    refused: list[tuple[str, str]] = field(default_factory=list)  # quarantined with a reason
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # not articles, by design
 
 
-def _ignored(name: str) -> bool:
-    return any(fnmatch.fnmatch(name, pattern) for pattern in IGNORED_NAMES)
+def _skip_reason(name: str) -> str | None:
+    for pattern, reason in SKIPPED_NAMES:
+        if fnmatch.fnmatch(name, pattern):
+            return reason
+    return None
 
 
 def _hash_file(path: Path) -> str:
@@ -58,60 +83,107 @@ def _hash_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def list_source(source: str | Path) -> tuple[Path, list[Path], list[tuple[str, str]]]:
-    """The root folder, the files under a folder, file or glob, and entries that could not be listed."""
+def _inside(path: str, root_real: str) -> bool:
+    return path == root_real or path.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def _outside_reason(rel: str, target: str, what: str) -> str:
+    return f"{what} link to {target}, outside the source folder: not read ({FOLLOW_LINKS_HINT})"
+
+
+def list_source(source: str | Path, follow_links: bool = False) -> Listing:
+    """The root folder, the files under a folder, file or glob, and what was not listed."""
     text = str(source)
     if any(ch in text for ch in "*?["):
-        matches = sorted(Path(p) for p in glob.glob(text, recursive=True))
-        files = [p for p in matches if p.is_file() and not _ignored(p.name)]
-        if not files:
-            raise SourceError(
-                f"no files match {text}: check the pattern (quote it so the shell does not expand it)"
-            )
-        root = Path(os.path.commonpath([str(p.parent) for p in files]))
-        return root, files, []
+        return _list_glob(text, follow_links)
     path = Path(text)
     if not path.exists():
+        if path.is_symlink():
+            raise SourceError(
+                f"source {text} is a link to {os.readlink(path)}, which does not exist"
+            )
         raise SourceError(
             f"source {text} does not exist: pass --source with a folder, file or glob of articles"
         )
     if path.is_file():
-        return path.parent, [path], []
+        return Listing(path.parent, [path])
     if not os.access(path, os.R_OK | os.X_OK):
         raise SourceError(f"source folder {text} is not readable: check its permissions")
-    files: list[Path] = []
-    unreadable: list[tuple[str, str]] = []
+    return _walk(path, follow_links)
+
+
+def _list_glob(pattern: str, follow_links: bool) -> Listing:
+    matches = sorted(Path(p) for p in glob.glob(pattern, recursive=True))
+    candidates = [p for p in matches if p.is_file() or p.is_symlink()]
+    if not candidates:
+        raise SourceError(
+            f"no files match {pattern}: check the pattern (quote it so the shell does not expand it)"
+        )
+    root = Path(os.path.commonpath([str(p.parent) for p in candidates]))
+    listing = Listing(root, [])
+    root_real = os.path.realpath(root)
+    for path in candidates:
+        rel = path.relative_to(root).as_posix()
+        reason = _skip_reason(path.name)
+        if reason:
+            listing.skipped.append((rel, reason))
+            continue
+        real = os.path.realpath(path)
+        if path.is_symlink() and not follow_links and not _inside(real, root_real):
+            listing.refused.append((rel, _outside_reason(rel, real, "file")))
+            continue
+        listing.files.append(path)
+    return listing
+
+
+def _walk(root: Path, follow_links: bool) -> Listing:
+    listing = Listing(root, [])
+    root_real = os.path.realpath(root)
 
     def on_error(error: OSError) -> None:
-        unreadable.append(
-            (
-                str(Path(error.filename).relative_to(path)) if error.filename else text,
-                f"cannot list folder: {error.strerror}",
-            )
-        )
+        where = str(Path(error.filename).relative_to(root)) if error.filename else str(root)
+        listing.refused.append((where, f"cannot list folder: {error.strerror}"))
 
-    # Linked folders are followed (archives are often assembled from links), but each
-    # real folder once: a link back into the tree is reported, not walked forever.
-    seen = {_identity(path)}
-    for folder, dirs, names in os.walk(path, onerror=on_error, followlinks=True):
+    # Each real folder is walked once: a link back into the tree is reported, not walked forever.
+    seen = {_identity(root)}
+    for folder, dirs, names in os.walk(root, onerror=on_error, followlinks=True):
         kept = []
-        for name in sorted(d for d in dirs if not d.startswith(".")):
+        for name in sorted(dirs):
             target = Path(folder) / name
+            rel = target.relative_to(root).as_posix()
+            if name.startswith("."):
+                listing.skipped.append((rel + "/", "hidden folder: not read"))
+                continue
+            real = os.path.realpath(target)
+            if target.is_symlink() and not follow_links and not _inside(real, root_real):
+                listing.refused.append((rel + "/", _outside_reason(rel, real, "folder")))
+                continue
             identity = _identity(target)
             if identity is None or identity in seen:
-                rel = target.relative_to(path).as_posix()
-                points_to = os.path.realpath(target)
-                unreadable.append(
-                    (rel, f"symlink loop: the folder link points back to {points_to}; not followed")
+                listing.refused.append(
+                    (
+                        rel + "/",
+                        f"symlink loop: the folder link points back to {real}; not followed",
+                    )
                 )
                 continue
             seen.add(identity)
             kept.append(name)
         dirs[:] = kept
         for name in sorted(names):
-            if not _ignored(name):
-                files.append(Path(folder) / name)
-    return path, files, unreadable
+            path = Path(folder) / name
+            rel = path.relative_to(root).as_posix()
+            reason = _skip_reason(name)
+            if reason:
+                listing.skipped.append((rel, reason))
+                continue
+            if path.is_symlink() and not follow_links:
+                real = os.path.realpath(path)
+                if not _inside(real, root_real):
+                    listing.refused.append((rel, _outside_reason(rel, real, "file")))
+                    continue
+            listing.files.append(path)
+    return listing
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:
@@ -128,51 +200,48 @@ RACY_NS = 2_000_000_000
 
 
 def discover_files(
-    source: str | Path, known: dict[str, tuple[int, int, str, int]] | None = None
+    source: str | Path,
+    known: dict[str, tuple[int, int, str, int]] | None = None,
+    follow_links: bool = False,
 ) -> tuple[Path, pl.DataFrame]:
     """Every input file with size, modification time and content hash (or why it has none).
 
     `known` maps a path to (size, mtime_ns, content_hash, recorded_ns) from the last
     run: a file with the same size and modification time keeps its recorded hash
     without being read (as git's index does), unless it was modified within two
-    seconds of being recorded."""
+    seconds of being recorded. Entries that are not read are listed with the reason:
+    `skipped` for files that are not articles by design, an error for the rest."""
     known = known or {}
-    root, files, unreadable = list_source(source)
-    rows = [
-        {"path": rel, "size_bytes": None, "mtime_ns": None, "content_hash": None, "error": reason}
-        for rel, reason in unreadable
-    ]
-    for path in files:
+    listing = list_source(source, follow_links)
+    root = listing.root
+    rows = [_row(rel, error=reason) for rel, reason in listing.refused]
+    rows += [_row(rel, error=reason, skipped=True) for rel, reason in listing.skipped]
+    for path in listing.files:
         rel = path.relative_to(root).as_posix()
         try:
             stat = path.stat()
             if not path.is_file():
                 raise IsADirectoryError("not a regular file")
-            rows.append(
-                {
-                    "path": rel,
-                    "size_bytes": stat.st_size,
-                    "mtime_ns": stat.st_mtime_ns,
-                    "content_hash": _known_hash(known.get(rel), stat) or _hash_file(path),
-                    "error": None,
-                }
-            )
+            content_hash = _known_hash(known.get(rel), stat) or _hash_file(path)
+            rows.append(_row(rel, stat.st_size, stat.st_mtime_ns, content_hash))
         except OSError as error:
             reason = error.strerror or str(error)
-            if isinstance(error, RuntimeError) or "loop" in reason.lower() or error.errno == 40:
+            if "loop" in reason.lower() or error.errno == 40:
                 reason = "symlink loop: the link points back into itself"
-            rows.append(
-                {
-                    "path": rel,
-                    "size_bytes": None,
-                    "mtime_ns": None,
-                    "content_hash": None,
-                    "error": f"cannot read file: {reason}",
-                }
-            )
-    return root, pl.DataFrame(rows, schema=FILE_SCHEMA, orient="row") if rows else pl.DataFrame(
-        schema=FILE_SCHEMA
-    )
+            rows.append(_row(rel, error=f"cannot read file: {reason}"))
+    frame = pl.DataFrame(rows, schema=FILE_SCHEMA, orient="row")
+    return root, frame.sort("path")
+
+
+def _row(rel, size=None, mtime=None, content_hash=None, error=None, skipped=False) -> dict:
+    return {
+        "path": rel,
+        "size_bytes": size,
+        "mtime_ns": mtime,
+        "content_hash": content_hash,
+        "error": error,
+        "skipped": skipped,
+    }
 
 
 def _known_hash(stamp: tuple[int, int, str, int] | None, stat: os.stat_result) -> str | None:
@@ -183,18 +252,71 @@ def _known_hash(stamp: tuple[int, int, str, int] | None, stat: os.stat_result) -
     return content_hash if unchanged and mtime_ns < recorded_ns - RACY_NS else None
 
 
-def read_manifest(root: Path) -> dict[str, dict[str, str]]:
-    path = root / MANIFEST_NAME
-    if not path.is_file():
-        return {}
-    try:
-        return parse_manifest(path.read_bytes())
-    except OSError:
-        return {}
+# --- manifests ----------------------------------------------------------------
+
+
+@dataclass
+class Manifests:
+    """Every manifest.csv under a source: rows by article path, and problems by manifest."""
+
+    rows: dict[str, dict[str, str]] = field(default_factory=dict)
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+    def row_for(self, rel: str) -> dict[str, str] | None:
+        return self.rows.get(rel)
+
+
+def read_manifests(root: Path, paths: list[str], today: date | None = None) -> Manifests:
+    """The manifests of the folders these files are in. A manifest describes the files of
+    its own folder (`file` relative to it); a row for a file that is not there is a problem."""
+    manifests = Manifests()
+    folders = sorted({PurePosixPath(rel).parent.as_posix() for rel in paths} | {"."})
+    present = set(paths)
+    for folder in folders:
+        rel_manifest = MANIFEST_NAME if folder == "." else f"{folder}/{MANIFEST_NAME}"
+        path = root / rel_manifest
+        if not path.is_file():
+            continue
+        try:
+            parsed = parse_manifest(path.read_bytes(), today)
+        except OSError as error:
+            manifests.problems[rel_manifest] = [f"cannot read: {error.strerror or error}"]
+            continue
+        problems = list(parsed.problems)
+        for file_name, row in parsed.rows.items():
+            rel = file_name if folder == "." else f"{folder}/{file_name}"
+            if rel not in present:
+                where = "the folder" if folder == "." else f"{folder}/"
+                line = parsed.lines.get(file_name)
+                problems.append(f"line {line}: a row for {file_name}, which is not in {where}")
+                continue
+            manifests.rows[rel] = row
+        manifests.problems[rel_manifest] = problems
+    return manifests
+
+
+def manifest_reason(rel_manifest: str, manifests: Manifests) -> str:
+    """The etl_file reason of a manifest: what it declared and which of its rows were not used."""
+    used = sum(
+        1
+        for rel in manifests.rows
+        if PurePosixPath(rel).parent == PurePosixPath(rel_manifest).parent
+    )
+    problems = manifests.problems.get(rel_manifest, [])
+    reason = f"manifest: metadata for {used} article file(s)"
+    if problems:
+        reason += f"; {len(problems)} problem(s): " + "; ".join(problems[:5])
+    return reason
+
+
+# --- read ---------------------------------------------------------------------
 
 
 def read_file(
-    root: Path, rel: str, manifest: dict[str, dict[str, str]], max_bytes: int = DEFAULT_MAX_BYTES
+    root: Path,
+    rel: str,
+    manifest_row: dict[str, str] | None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> tuple[list[RawArticle], list[ReadProblem], str | None]:
     """Records of one file, its problems, and the hash of the bytes actually read."""
     path = root / rel
@@ -202,43 +324,43 @@ def read_file(
         size = path.stat().st_size
         if size > max_bytes:
             # Refuse before reading: a huge file must not be loaded into memory.
-            return (
-                [],
-                [
-                    ReadProblem(
-                        rel,
-                        None,
-                        f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one input file; split it or raise --max-file-mb",
-                    )
-                ],
-                None,
+            reason = (
+                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one "
+                "input file; split it or raise --max-file-mb"
             )
+            return [], [ReadProblem(rel, None, reason)], None
         data = path.read_bytes()
     except FileNotFoundError:
-        return (
-            [],
-            [ReadProblem(rel, None, "file disappeared between discovery and read", True)],
-            None,
-        )
+        reason = "file disappeared between discovery and read"
+        return [], [ReadProblem(rel, None, reason, True)], None
     except OSError as error:
         reason = f"cannot read file: {error.strerror or error}"
         return [], [ReadProblem(rel, None, reason, True)], None
     content_hash = hashlib.blake2b(data, digest_size=16).hexdigest()
-    records, problems = read_records(
-        rel, data, manifest.get(rel) or manifest.get(Path(rel).name), max_bytes
-    )
+    try:
+        records, problems = read_records(rel, data, manifest_row, max_bytes)
+    except Exception as error:  # a reader defect costs this file, never the run
+        reason = f"could not be read: {type(error).__name__}: {error}"
+        return [], [ReadProblem(rel, None, reason)], content_hash
     return records, problems, content_hash
 
 
-def read_batch(root: Path, paths: list[str], max_bytes: int = DEFAULT_MAX_BYTES) -> BatchRead:
+def read_batch(
+    root: Path,
+    paths: list[str],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    manifests: Manifests | None = None,
+) -> BatchRead:
     """Read a batch of files (the IO of a run); unreadable files become problems."""
-    manifest = read_manifest(root)
+    manifests = manifests if manifests is not None else read_manifests(root, paths)
     records: list[RawArticle] = []
     problems: list[ReadProblem] = []
     hashes: dict[str, str] = {}
     started = time.perf_counter()
     for rel in paths:
-        file_records, file_problems, content_hash = read_file(root, rel, manifest, max_bytes)
+        file_records, file_problems, content_hash = read_file(
+            root, rel, manifests.row_for(rel), max_bytes
+        )
         if content_hash:
             hashes[rel] = content_hash
         records += file_records

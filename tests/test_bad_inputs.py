@@ -89,7 +89,7 @@ def _write_bad_folder(folder: Path) -> dict[str, tuple[str, str | None]]:
     put("vanishes.txt", SENTENCE.encode(), "quarantined", "disappeared between discovery and read")
     put("becomes-a-folder.txt", SENTENCE.encode(), "quarantined", "cannot read file")
     os.symlink(".", folder / "loop")
-    expected["loop"] = ("quarantined", "symlink loop")
+    expected["loop/"] = ("quarantined", "symlink loop")
     os.symlink("self-link.txt", folder / "self-link.txt")
     expected["self-link.txt"] = ("quarantined", "symlink loop")
     return expected
@@ -98,22 +98,22 @@ def _write_bad_folder(folder: Path) -> dict[str, tuple[str, str | None]]:
 def test_every_bad_input_is_recorded_and_the_good_ones_load(
     prefect_harness, seed_run, tmp_path, monkeypatch
 ):
-    import flows.run.flow as flow_module
+    import flows.sources as sources_module
     from flows.cli import main
 
     folder = tmp_path / "articles"
     expected = _write_bad_folder(folder)
-    real_discover = flow_module.discover_files
+    real_discover = sources_module.discover_files
 
-    def discover_then_disturb(source, known=None):
-        found = real_discover(source, known)
+    def discover_then_disturb(source, known=None, follow_links=False):
+        found = real_discover(source, known, follow_links)
         # Between discovery and read: one file is deleted, another replaced by a folder.
         (folder / "vanishes.txt").unlink()
         (folder / "becomes-a-folder.txt").unlink()
         (folder / "becomes-a-folder.txt").mkdir()
         return found
 
-    monkeypatch.setattr(flow_module, "discover_files", discover_then_disturb)
+    monkeypatch.setattr(sources_module, "discover_files", discover_then_disturb)
     db = tmp_path / "pickup.duckdb"
     result = CliRunner().invoke(main, ["run", "--source", str(folder), "--db", str(db)])
     assert result.exit_code == ExitCode.PARTIAL, result.output

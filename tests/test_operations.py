@@ -16,7 +16,7 @@ import duckdb
 import httpx
 import pytest
 
-from flows.run.report import QUARANTINE_KEY, SUMMARY_KEY
+from flows.run.report import QUARANTINE_KEY, REPORT_KEY, SUMMARY_KEY
 
 from .conftest import REPO, SEEDS
 
@@ -188,7 +188,8 @@ def test_a_served_deployment_runs_on_schedule_and_publishes_artifacts(tmp_path):
         )
         assert deployment.global_concurrency_limit.limit == 1
         by_key = {artifact.key: artifact for artifact in artifacts}
-        assert set(by_key) == {SUMMARY_KEY, QUARANTINE_KEY}
+        assert set(by_key) == {SUMMARY_KEY, QUARANTINE_KEY, REPORT_KEY}
+        assert "/reports/run-0001.html" in by_key[REPORT_KEY].data
         assert by_key[SUMMARY_KEY].type == "markdown"
         assert "| new | changed | unchanged |" in by_key[SUMMARY_KEY].data
         assert by_key[QUARANTINE_KEY].type == "table"
@@ -299,30 +300,31 @@ def test_a_file_that_appears_late_is_read_on_retry(prefect_harness, tmp_path, mo
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
     from prefect.client.schemas.sorting import TaskRunSort
 
-    import flows.run.flow as flow_module
+    import flows.sources as sources_module
+    from flows.run.flow import pickup_etl
 
     source = tmp_path / "articles"
     shutil.copytree(SEEDS, source)
     late = sorted(source.iterdir())[1]
     parked = tmp_path / "parked"
-    real_read = flow_module.read_batch
+    real_read = sources_module.read_batch
     attempts = []
 
-    def read_while_the_file_is_away_the_first_time(root, paths, max_bytes):
+    def read_while_the_file_is_away_the_first_time(root, paths, max_bytes, manifests):
         # The file was listed, but is not there when the batch is first read (as
         # while a sync tool replaces it); it is back for the next try.
         attempts.append(paths)
         if len(attempts) > 1:
-            return real_read(root, paths, max_bytes)
+            return real_read(root, paths, max_bytes, manifests)
         late.rename(parked)
         try:
-            return real_read(root, paths, max_bytes)
+            return real_read(root, paths, max_bytes, manifests)
         finally:
             parked.rename(late)
 
-    monkeypatch.setattr(flow_module, "read_batch", read_while_the_file_is_away_the_first_time)
+    monkeypatch.setattr(sources_module, "read_batch", read_while_the_file_is_away_the_first_time)
     db = tmp_path / "pickup.duckdb"
-    summary = flow_module.pickup_etl(source=str(source), db=str(db))
+    summary = pickup_etl(source=str(source), db=str(db))
     assert summary["status"] == "success"
     assert summary["files_quarantined"] == 0 and summary["articles_loaded"] == 3
     with duckdb.connect(str(db), read_only=True) as connection:

@@ -126,14 +126,15 @@ def test_three_runs_on_unchanged_seeds_parse_nothing_after_the_first(prefect_har
     assert [s["files_parsed"] for s in summaries] == [3, 0, 0]
     assert [s["files_unchanged"] for s in summaries] == [0, 3, 3]
     assert [s["claims_loaded"] for s in summaries[1:]] == [0, 0]
-    assert counts["etl_run"] == 3
+    assert [s["status"] for s in summaries] == ["success", "unchanged", "unchanged"]
+    assert counts["etl_run"] == 1  # runs that change nothing publish nothing
     assert counts["fact_claim"] == summaries[0]["claims_loaded"] > 0
     with duckdb.connect(str(db), read_only=True) as connection:
         history = connection.execute(
             "select load_id, files_parsed from v_run_history order by load_id"
         ).fetchall()
         fact_loads = connection.execute("select distinct load_id from fact_claim").fetchall()
-    assert history == [(1, 3), (2, 0), (3, 0)]
+    assert history == [(1, 3)]
     assert fact_loads == [(1,)]
 
 

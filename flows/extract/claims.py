@@ -531,8 +531,8 @@ class _Article:
                 if named:
                     column_period = (named[0].period_start, named[0].period_end)
             if role == "change":
-                sign = -1 if self.text[start:end].strip().startswith(("-", "−", "–")) else 1
-                change = sign * number.value
+                falling = self.text[start:end].strip().startswith(("-", "−", "–"))
+                change = -abs(number.value) if falling else number.value
                 continue
             if role == "rank":
                 unit, value, claim_metric = "rank", number.value, "sales_rank"

@@ -58,6 +58,38 @@ _BLOCK_TAGS = {
     "summary",
 }
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+# HTML parsers build their tree in time that grows with the square of the nesting depth
+# (100,000 nested divs: minutes). Real pages nest a few dozen levels; a page nested deeper
+# than this is refused before it is parsed.
+MAX_DEPTH = 10_000
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>")
+# Elements that never hold children, or that the parser closes when a sibling opens.
+_FLAT = frozenset(
+    {
+        *("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"),
+        *("param", "source", "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th"),
+        *("option", "thead", "tbody", "tfoot", "html", "head", "body"),
+    }
+)
+
+
+class TooDeep(ValueError):
+    """The page nests elements deeper than a page is read to."""
+
+
+def nesting_depth(markup: str, limit: int = MAX_DEPTH) -> int:
+    """The deepest nesting of elements, counted in one pass (stops counting at `limit`+1)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(markup):
+        closing, name, self_closing = match.groups()
+        if self_closing or name.lower() in _FLAT:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                break
+    return deepest
 
 
 @dataclass
@@ -105,7 +137,14 @@ def _json_ld(tree: LexborHTMLParser) -> dict:
 
 
 def html_to_article(markup: str) -> ParsedHtml:
-    """Article text (one paragraph per line) and the page's declared metadata."""
+    """Article text (one paragraph per line) and the page's declared metadata.
+    Raises TooDeep for a page nested deeper than MAX_DEPTH."""
+    depth = nesting_depth(markup)
+    if depth > MAX_DEPTH:
+        raise TooDeep(
+            f"HTML nested more than {MAX_DEPTH:,} elements deep (real pages nest a few dozen): "
+            "not read, as parsing it would take minutes"
+        )
     tree = LexborHTMLParser(markup)
     ld = _json_ld(tree)
     publisher = ld.get("publisher")

@@ -128,7 +128,10 @@ def _patterns(reference: Reference) -> _Patterns:
         r"(?:(?<![A-Za-z])(?-i:(?P<cur>" + _alternation(symbol_prefixes) + r"))\s?"
         r"|(?<![A-Za-z])(?-i:(?P<curw>" + _alternation(word_prefixes) + r"))(?:\s|(?=\d))"
         r"|(?<![\w.,/])(?<![A-Za-z]-))"
-        r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+        # A minus sign read as written ("-5,000"); a hyphen between numbers is a range.
+        r"(?P<sign>[-\u2212](?=\d))?"
+        r"(?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d{1,4}|\^[+-]?\d{1,4})(?![\d.])"
+        r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
         r"(?:(?P<scale1>bn|mn|mln|m|b|k|K)(?![A-Za-z0-9])|\s?(?P<scale2>trillion|billion|million|thousand|lakhs?|crores?)\b)?"
         r"(?:\s?(?P<pct>%|per\s?cent\b|percent\b|percentage[- ]points?\b|points?\b|pts\b|ppts?\b))?"
         r"(?:\s(?P<cur2>" + _alternation(list(suffixes)) + r")\b)?"
@@ -160,8 +163,27 @@ _RANGE_JOIN = re.compile(r"^\s?(?:-|–|to)\s?$")
 _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 
 
-def _value(raw: str) -> float:
-    return float(raw.replace(",", ""))
+# A figure beyond this is not a market number (and 10^400 is not even a float).
+LARGEST_VALUE = 1e15
+_SCIENTIFIC = re.compile(r"(\d+(?:\.\d+)?)(?:[eE]([+-]?\d+)|\^([+-]?\d+))$")
+_NEGATIVE_WORD = re.compile(r"\b(?:negative|minus)\s$", re.IGNORECASE)
+
+
+def _value(raw: str) -> float | None:
+    """The value of a written number, None when it is not a finite, plausible figure."""
+    scientific = _SCIENTIFIC.match(raw)
+    try:
+        if scientific:
+            mantissa, exponent, power = scientific.groups()
+            if exponent is not None:
+                value = float(f"{mantissa}e{exponent}")
+            else:
+                value = float(mantissa) ** int(power)
+        else:
+            value = float(raw.replace(",", ""))
+    except (OverflowError, ValueError):
+        return None
+    return value if abs(value) <= LARGEST_VALUE else None
 
 
 _DIGITS = re.compile(r"\d[\d,.]*")
@@ -196,7 +218,9 @@ def find_numbers(text: str, start: int, end: int, reference: Reference) -> list[
     # Room for a currency before ("MXN ", "A$") and a scale or unit after ("per cent").
     for a, b in _near(digit_spots, len(span), 12, 30):
         for match in patterns.number.finditer(span, a, b):
-            found.append(_classify(match, span, start, patterns))
+            number = _classify(match, span, start, patterns)
+            if number is not None:
+                found.append(number)
     taken = [(n.start - start, n.end - start) for n in found]
     word_numbers = _WORD_NUMBER.finditer(span) if _SCALE_WORD.search(span) else ()
     for match in word_numbers:
@@ -235,12 +259,23 @@ def find_numbers(text: str, start: int, end: int, reference: Reference) -> list[
     return _merge_ranges(found, text)
 
 
-def _classify(match: re.Match[str], span: str, offset: int, patterns: _Patterns) -> NumberMatch:
+def _classify(
+    match: re.Match[str], span: str, offset: int, patterns: _Patterns
+) -> NumberMatch | None:
+    """A number match read into its value and kind; None for a figure no market has."""
     raw = match.group("num")
     value = _value(raw)
+    if value is None:
+        return None
     scale = match.group("scale1") or match.group("scale2")
     if scale:
         value *= SCALES[scale.lower()]
+    start = match.start()
+    negative = _NEGATIVE_WORD.search(span[max(0, start - 9) : start])
+    if match.group("sign") or negative:
+        value = -value
+        if negative:
+            start -= len(negative.group())
     currency = None
     if match.group("cur"):
         currency = patterns.prefix_codes.get(match.group("cur").lower())
@@ -280,11 +315,11 @@ def _classify(match: re.Match[str], span: str, offset: int, patterns: _Patterns)
     else:
         kind = "count"
     return NumberMatch(
-        start=offset + match.start(),
+        start=offset + start,
         end=offset + match.end(),
         value=value,
         kind=kind,
-        text=match.group(),
+        text=span[start : match.end()],
         currency=currency,
     )
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import PurePosixPath
 
 from flows.extract.textnorm import normalise
@@ -26,6 +27,9 @@ SUPPORTED_SUFFIXES = (
     ".ndjson",
 )
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+TOO_NESTED = (
+    "JSON nested too deeply to read (arrays or objects inside each other thousands of levels deep)"
+)
 
 TITLE_FIELDS = ("title", "headline", "name")
 TEXT_FIELDS = ("text", "body", "content", "article", "article_text", "description", "summary")
@@ -91,15 +95,18 @@ _BOMS = (
 )
 
 
-def sniff_binary(data: bytes) -> str | None:
-    """A description of the binary format, or None when the bytes look like text."""
+def sniff_binary(data: bytes, records_per_line: bool = False) -> str | None:
+    """A description of the binary format, or None when the bytes look like text.
+
+    In a file of one record per line, a NUL byte spoils only its own line, which
+    the record reader refuses on its own; the file as a whole is not binary."""
     for magic, description in _MAGIC:
         if description and data.startswith(magic):
             return description
     if any(data.startswith(bom) for bom, _ in _BOMS):
         return None
     head = data[:4096]
-    if b"\x00" in head:
+    if b"\x00" in head and not records_per_line:
         return "binary data (it contains NUL bytes)"
     controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
     if head and controls / len(head) > 0.05:
@@ -200,7 +207,7 @@ def read_records(
         ]
     if not data:
         return [], [ReadProblem(name, None, "empty file (0 bytes)")]
-    binary = sniff_binary(data)
+    binary = sniff_binary(data, records_per_line=suffix in (".jsonl", ".ndjson"))
     if binary:
         return [], [ReadProblem(name, None, f"not text: the file is {binary}")]
     text, encoding = decode(data)
@@ -212,9 +219,12 @@ def read_records(
     if suffix in (".jsonl", ".ndjson"):
         return _jsonl_records(name, text, encoding, manifest)
     if suffix in (".html", ".htm"):
-        from flows.extract.html import html_to_article
+        from flows.extract.html import TooDeep, html_to_article
 
-        parsed = html_to_article(text)
+        try:
+            parsed = html_to_article(text)
+        except TooDeep as error:
+            return [], [ReadProblem(name, None, str(error))]
         article = RawArticle(
             article=name,
             path=name,
@@ -347,6 +357,8 @@ def _json_records(name: str, text: str, encoding: str, manifest: dict[str, str])
                 name, None, f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
             )
         ]
+    except RecursionError:
+        return [], [ReadProblem(name, None, TOO_NESTED)]
     if isinstance(payload, dict):
         for key in ("articles", "items", "data", "records", "results"):
             if isinstance(payload.get(key), list):
@@ -369,8 +381,20 @@ def _jsonl_records(name: str, text: str, encoding: str, manifest: dict[str, str]
     for line_number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        if "\x00" in line:
+            problems.append(
+                ReadProblem(
+                    name,
+                    line_number,
+                    f"line {line_number} holds NUL bytes (binary data, not a JSON record); the other lines were read",
+                )
+            )
+            continue
         try:
             record = json.loads(line)
+        except RecursionError:
+            problems.append(ReadProblem(name, line_number, f"line {line_number}: {TOO_NESTED}"))
+            continue
         except json.JSONDecodeError as error:
             problems.append(
                 ReadProblem(
@@ -431,18 +455,102 @@ def markdown_to_text(text: str) -> tuple[str, dict[str, str]]:
     return text, front
 
 
-def parse_manifest(data: bytes) -> dict[str, dict[str, str]]:
-    """Rows of a manifest.csv (file,url,publisher,published_on) keyed by file name."""
+MANIFEST_COLUMNS = ("file", "url", "publisher", "published_on")
+MAX_MANIFEST_FIELD = 4096  # characters: a URL or publisher name, never a page of text
+EARLIEST_PUBLICATION = date(1990, 1, 1)
+
+
+@dataclass
+class Manifest:
+    """The usable rows of one manifest.csv, keyed by file name, and a problem per bad row."""
+
+    rows: dict[str, dict[str, str]]
+    problems: list[str]
+    lines: dict[str, int] = field(default_factory=dict)  # file name -> its line
+
+
+def parse_manifest(data: bytes, today: date | None = None) -> Manifest:
+    """Rows of a manifest.csv (file,url,publisher,published_on) keyed by file name.
+
+    Never raises: a row that cannot be used, or a value that cannot, is named in
+    `problems` by its line number, and the rest of the manifest is used."""
     import csv
     import io
 
+    today = today or date.today()
     text, _ = decode(data)
+    # The default limit (128 KiB) raises mid-file; fields are checked below instead.
+    csv.field_size_limit(max(len(text) + 1, csv.field_size_limit()))
+    reader = csv.reader(io.StringIO(normalise(text)))
+    try:
+        header = [(name or "").strip().lower() for name in next(reader)]
+    except (StopIteration, csv.Error):
+        return Manifest(
+            {}, ["the manifest is empty: expected the header file,url,publisher,published_on"]
+        )
+    if "file" not in header:
+        return Manifest(
+            {},
+            [
+                f"the header has no `file` column ({','.join(header)[:200]}): "
+                "expected file,url,publisher,published_on; no row was used"
+            ],
+        )
     rows: dict[str, dict[str, str]] = {}
-    for row in csv.DictReader(io.StringIO(normalise(text))):
-        file_name = (row.get("file") or "").strip()
-        if file_name:
-            rows[file_name] = {key: (value or "").strip() for key, value in row.items() if key}
-    return rows
+    first_line: dict[str, int] = {}
+    problems: list[str] = []
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(f"line {reader.line_num}: not valid CSV ({error}); row ignored")
+            continue
+        line = reader.line_num
+        if not any(value.strip() for value in values):
+            continue
+        row = {name: value.strip() for name, value in zip(header, values, strict=False) if name}
+        file_name = row.get("file", "")
+        if not file_name:
+            problems.append(f"line {line}: no file name; row ignored")
+            continue
+        too_long = [name for name, value in row.items() if len(value) > MAX_MANIFEST_FIELD]
+        if too_long:
+            problems.append(
+                f"line {line}: {', '.join(too_long)} longer than {MAX_MANIFEST_FIELD} characters; row ignored"
+            )
+            continue
+        if file_name in rows:
+            problems.append(
+                f"line {line}: a second row for {file_name} (first on line {first_line[file_name]}); "
+                "the first is used"
+            )
+            continue
+        problem = _check_published_on(row, line, today)
+        if problem:
+            problems.append(problem)
+            row["published_on"] = ""
+        rows[file_name] = {name: row.get(name, "") for name in MANIFEST_COLUMNS}
+        first_line[file_name] = line
+    return Manifest(rows, problems, first_line)
+
+
+def _check_published_on(row: dict[str, str], line: int, today: date) -> str | None:
+    value = row.get("published_on", "")
+    if not value:
+        return None
+    try:
+        published = date.fromisoformat(value)
+    except ValueError:
+        return f"line {line}: published_on {value[:40]!r} is not a date (YYYY-MM-DD); the date is inferred from the text"
+    latest = today.replace(year=today.year + 1) if (today.month, today.day) != (2, 29) else today
+    if not EARLIEST_PUBLICATION <= published <= latest:
+        return (
+            f"line {line}: published_on {value} is out of range ({EARLIEST_PUBLICATION} to {latest}); "
+            "the date is inferred from the text"
+        )
+    return None
 
 
 @dataclass

@@ -477,7 +477,7 @@ def _change_value(reader: SentenceReader, number: NumberMatch) -> float | None:
     negative = any(word in reader.lexicon.words.negative_change for word in before) or (
         after and after[0] in reader.lexicon.words.negative_change
     )
-    return -number.value if negative else number.value
+    return -abs(number.value) if negative else number.value
 
 
 _SHARE_OF = re.compile(

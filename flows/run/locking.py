@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -47,6 +48,10 @@ def concurrency_limit_name(db_path: Path) -> str:
 
 def shares_prefect_server() -> bool:
     """True when runs talk to a long-lived Prefect server rather than a private temporary one."""
+    if os.environ.get("PICKUP_ETL_TEMPORARY_SERVER"):
+        return False
+    if "prefect" not in sys.modules and not os.environ.get("PREFECT_API_URL"):
+        return False  # a local run: Prefect is not even imported
     if os.environ.get("PREFECT_API_URL"):
         return True
     try:
@@ -63,7 +68,8 @@ def writer_lock(db_path: Path, wait: float = DEFAULT_LOCK_WAIT) -> Iterator[None
 
     Raises WriterBusy when another run keeps it longer than that.
     """
-    key = str(db_path.resolve())
+    db_path = db_path.resolve()  # a link to the warehouse is the warehouse: one lock
+    key = str(db_path)
     if key in _held.get():
         yield  # our caller holds it
         return

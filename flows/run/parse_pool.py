@@ -10,6 +10,9 @@ worker: 5–20 s before the first batch, too much for a run of a few minutes.)
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -29,7 +32,10 @@ def parse_pool(workers: int) -> Iterator[Executor | None]:
         yield None
         return
     pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_warm,
+        initargs=(os.getpid(),),
     )
     for _ in range(workers):  # start every worker now, while the run discovers files
         pool.submit(int)
@@ -39,10 +45,24 @@ def parse_pool(workers: int) -> Iterator[Executor | None]:
         pool.shutdown(cancel_futures=True)
 
 
-def _warm() -> None:
+def _warm(parent: int) -> None:
+    _exit_with_parent(parent)
     from flows.extract.recognise import build_gazetteer
 
     build_gazetteer(load_reference())
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker ends when the run that started it is gone (killed by the OOM killer or
+    `kill -9`, which gives the pool no chance to shut its workers down). The run's pid
+    comes as an argument: a worker that starts after its run died must end too."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def parse_in_worker(batch: BatchRead, version: str) -> Frames:

@@ -14,8 +14,10 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
-from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+if TYPE_CHECKING:
+    from prefect.task_runners import TaskRunner
 
 KINDS = ("auto", "thread", "process", "dask")
 
@@ -49,6 +51,8 @@ def make_task_runner(
     """The Prefect task runner of a run (`process` parses in a pool *behind* thread tasks)."""
     if dask_address and kind != "dask":
         raise TaskRunnerError("--dask-address needs --task-runner dask")
+    from prefect.task_runners import ThreadPoolTaskRunner
+
     if kind in ("thread", "process"):
         return ThreadPoolTaskRunner()
     if kind == "dask":

@@ -18,7 +18,6 @@ import json
 import logging
 import os
 import shutil
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -59,7 +58,6 @@ VIEWS = (
     "v_entity_coverage",
     "v_run_history",
 )
-FACT_TABLES = ("fact_claim", "bridge_claim_region", "fact_entity_mention", "dim_sentence")
 
 
 def _scalar(connection: duckdb.DuckDBPyConnection, sql: str):
@@ -104,7 +102,12 @@ def _sql_files(kind: str) -> list[Path]:
     return sorted((resource_dir("sql") / kind).glob("*.sql"))
 
 
-class SchemaError(RuntimeError):
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be opened or written (a folder that is not writable, a full
+    disk, a file that is not DuckDB): the message names the file and what to do."""
+
+
+class SchemaError(WarehouseError):
     """The published warehouse has a schema this release cannot migrate to."""
 
 
@@ -122,13 +125,6 @@ def _columns(connection: duckdb.DuckDBPyConnection, database: str) -> dict[str, 
     return tables
 
 
-@dataclass
-class FileState:
-    content_hash: str | None
-    extractor_version: str | None
-    status: str
-
-
 class WorkingDatabase:
     """The run's own copy of the warehouse. One per run, under the writer lock."""
 
@@ -141,6 +137,9 @@ class WorkingDatabase:
         wal = self.path.with_name(self.path.name + ".wal")
         with contextlib.suppress(FileNotFoundError):
             wal.unlink()
+        copy_published = db_path.exists() and not full_refresh
+        if copy_published:
+            shutil.copyfile(db_path, self.path)
         # With DuckDB's default limit (80% of RAM) its buffers grow with the size of the
         # warehouse. Capped, DuckDB spills to disk beside the working file.
         self._spill_dir = self.path.with_name(self.path.name + ".tmp")
@@ -151,8 +150,7 @@ class WorkingDatabase:
             }
         )
         quoted = str(self.path).replace("'", "''")
-        if db_path.exists() and not full_refresh:
-            shutil.copyfile(db_path, self.path)
+        if copy_published:
             self.connection.execute(f"attach '{quoted}' as {CATALOG}")
         else:
             self.connection.execute(
@@ -161,9 +159,67 @@ class WorkingDatabase:
         self.connection.execute(f"use {CATALOG}")
         self._in_transaction = False
 
+    @classmethod
+    def open(cls, db_path: Path, full_refresh: bool = False) -> WorkingDatabase:
+        """The run's working copy with the current schema, or a WarehouseError saying why not.
+        Nothing is left behind when it cannot be made."""
+        working = None
+        try:
+            working = cls(db_path, full_refresh=full_refresh)
+            working.create_schema()
+            return working
+        except OSError as error:
+            if working is not None:
+                working.discard()
+            else:
+                _remove_leftovers(working_path(db_path))
+            raise WarehouseError(
+                f"cannot write the warehouse {db_path}: {error.strerror or error}; "
+                "free space or pass --db in a folder you can write"
+            ) from None
+        except duckdb.Error as error:
+            if working is not None:
+                working.discard()
+            else:
+                _remove_leftovers(working_path(db_path))
+            message = str(error).splitlines()[0]
+            raise WarehouseError(
+                f"cannot open the warehouse {db_path}: {message} "
+                "(if it is not a pickup-etl DuckDB file, move it away or pass another --db)"
+            ) from None
+
+    def start_load(self, reference: Reference) -> int:
+        """Open the run's transaction with the reference dimensions as the CSV files say
+        now; the run's load id."""
+        load_id = self.next_load_id()
+        self.begin()
+        self.upsert_reference(reference)
+        return load_id
+
+    def load_group(self, frames: Frames, paths: list[str], load_id: int) -> None:
+        """Replace the facts of a group's files and commit the step."""
+        self.retire_files(paths)
+        self.add_detected_entities(frames)
+        self.insert_frames(frames, load_id, now_utc())
+        kill_point("load")
+        self.commit_step()
+
+    def finish_run(self, outcomes: pl.DataFrame, quarantine: pl.DataFrame, run: dict) -> None:
+        """Record every file's outcome, the quarantined rows and the run; commit."""
+        seen_at = now_utc()
+        self.record_files(outcomes, run["load_id"], seen_at)
+        self.record_quarantine(quarantine, run["load_id"], seen_at)
+        self.record_run({**run, "finished_at": seen_at})
+        self.commit()
+        kill_point("commit")
+
     # -- schema ---------------------------------------------------------------
 
     def create_schema(self) -> None:
+        """Tables, views and comments as `sql/` declares them now. `schema_changed` says
+        whether that changed the copy (a new release): such a copy is worth publishing
+        even when no file changed."""
+        before = self._schema_snapshot()
         self._align_columns()
         for path in _sql_files("tables"):
             self.connection.execute(path.read_text(encoding="utf-8"))
@@ -171,6 +227,20 @@ class WorkingDatabase:
             self.connection.execute(path.read_text(encoding="utf-8"))
         if _scalar(self.connection, "select count(*) from dim_date") == 0:
             self._fill_calendar()
+        self.schema_changed = self._schema_snapshot() != before
+
+    def _schema_snapshot(self) -> tuple:
+        columns = self.connection.execute(
+            "select table_name, column_name, data_type, comment from duckdb_columns() "
+            "where database_name = ? order by all",
+            [CATALOG],
+        ).fetchall()
+        views = self.connection.execute(
+            "select view_name, sql, comment from duckdb_views() "
+            "where database_name = ? and not internal order by all",
+            [CATALOG],
+        ).fetchall()
+        return columns, views
 
     def _align_columns(self) -> None:
         """Bring tables written by an older release to the columns sql/tables declares:
@@ -222,14 +292,12 @@ class WorkingDatabase:
 
     # -- state ----------------------------------------------------------------
 
-    def file_states(self) -> dict[str, FileState]:
+    def file_states(self) -> dict[str, tuple[str | None, str | None, str]]:
+        """path → (content_hash, extractor_version, status) as the last run recorded them."""
         rows = self.connection.execute(
             "select path, content_hash, extractor_version, status from etl_file"
         ).fetchall()
-        return {
-            path: FileState(content_hash, version, status)
-            for path, content_hash, version, status in rows
-        }
+        return {path: (content_hash, version, status) for path, content_hash, version, status in rows}
 
     def file_stamps(self) -> dict[str, tuple[int, int, str, int]]:
         """path → (size, mtime_ns, content_hash, when it was recorded in ns) of the files
@@ -458,7 +526,7 @@ class WorkingDatabase:
 
     def retire_files(self, paths: list[str]) -> int:
         """Drop the articles of these files and every fact hanging off them (their new
-        version replaces them in the same transaction)."""
+        version replaces them in the same transaction). Returns the articles dropped."""
         if not paths:
             return 0
         con = self.connection
@@ -467,20 +535,15 @@ class WorkingDatabase:
             "create or replace temp table retired as select article_key from dim_article "
             "where file_path in (select path from retired_paths)"
         )
-        for table in FACT_TABLES:
-            if table == "bridge_claim_region":
-                con.execute(
-                    "delete from bridge_claim_region where claim_key in "
-                    "(select claim_key from fact_claim where article_key in (select article_key from retired))"
-                )
-        for table in ("fact_claim", "fact_entity_mention", "dim_sentence"):
+        con.execute(
+            "delete from bridge_claim_region where claim_key in "
+            "(select claim_key from fact_claim where article_key in (select article_key from retired))"
+        )
+        for table in ("fact_claim", "fact_entity_mention", "dim_sentence", "dim_article"):
             con.execute(
                 f"delete from {table} where article_key in (select article_key from retired)"
             )
         count = _scalar(con, "select count(*) from retired")
-        con.execute(
-            "delete from dim_article where article_key in (select article_key from retired)"
-        )
         con.execute("drop table retired")
         con.unregister("retired_paths")
         return int(count)
@@ -714,9 +777,15 @@ class WorkingDatabase:
             self.rollback()
         with contextlib.suppress(Exception):
             self.connection.close()
-        shutil.rmtree(self._spill_dir, ignore_errors=True)
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
+        _remove_leftovers(self.path)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """A working file, its write-ahead log and its spill folder."""
+    shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
 
 
 def now_utc() -> datetime:

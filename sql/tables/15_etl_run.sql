@@ -18,6 +18,7 @@ create table if not exists etl_run (
     files_unchanged integer,
     files_missing integer,
     files_quarantined integer,
+    files_skipped integer,
     files_parsed integer,
     articles_loaded integer,
     sentences_loaded integer,
@@ -34,7 +35,7 @@ comment on column etl_run.run_name is 'Prefect flow run name';
 comment on column etl_run.flow_run_id is 'Prefect flow run id';
 comment on column etl_run.started_at is 'Start (UTC)';
 comment on column etl_run.finished_at is 'End of the load (UTC)';
-comment on column etl_run.status is 'success, or partial when some files were quarantined';
+comment on column etl_run.status is 'success, or partial when some files or rows were quarantined';
 comment on column etl_run.source is 'Input folder, file or glob';
 comment on column etl_run.full_refresh is 'True when the warehouse was rebuilt from scratch';
 comment on column etl_run.extractor_version is 'Extractor version of this run';
@@ -44,6 +45,7 @@ comment on column etl_run.files_changed is 'Files whose content (or extractor ve
 comment on column etl_run.files_unchanged is 'Files skipped without parsing';
 comment on column etl_run.files_missing is 'Files loaded before and now gone (their facts are kept)';
 comment on column etl_run.files_quarantined is 'Files that could not be used, with reasons in etl_file';
+comment on column etl_run.files_skipped is 'Files in the source that are not articles by design (manifests, READMEs, hidden files)';
 comment on column etl_run.files_parsed is 'Files read and extracted by this run (new and changed ones; unchanged files are not parsed)';
 comment on column etl_run.articles_loaded is 'Articles loaded (new or replaced) by this run';
 comment on column etl_run.sentences_loaded is 'Sentences loaded by this run';
