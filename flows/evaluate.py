@@ -97,11 +97,11 @@ def _month(value: str | None) -> str | None:
 
 def attribute_correct(name: str, gold: dict, predicted: dict) -> bool:
     if name == "region":
+        # Exact, as sets: a market leaked from a neighbouring sentence puts the number
+        # into the wrong market's totals.
         gold_regions = {normalise_name(r) for r in gold.get("region") or []}
         predicted_regions = {normalise_name(r) for r in predicted.get("region") or []}
-        if not gold_regions and not predicted_regions:
-            return True
-        return bool(gold_regions & predicted_regions)
+        return gold_regions == predicted_regions
     if name == "period":
         return _month(gold.get("period_start")) == _month(predicted.get("period_start")) and _month(
             gold.get("period_end")

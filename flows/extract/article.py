@@ -111,8 +111,18 @@ def parse_article(raw: RawArticle, reference: Reference, gazetteer: Gazetteer) -
 
     started = time.perf_counter()
     published_on, precision, source = _publication(raw, clean)
-    claims = extract_claims(raw.article, clean.text, sentences, mentions, reference, published_on)
     publisher = _publisher(raw, clean, gazetteer)
+    publisher_entity = reference.get("organization", publisher)
+    claims = extract_claims(
+        raw.article,
+        clean.text,
+        sentences,
+        mentions,
+        reference,
+        published_on,
+        dateline=clean.dateline,
+        publisher_country=publisher_entity.country if publisher_entity else None,
+    )
     timings["extract"] += time.perf_counter() - started
 
     return ParsedArticle(

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from flows.extract.context import ArticleContext, Facts
+from flows.extract.markets import markets_for
 from flows.extract.numbers import NumberMatch, find_numbers
 from flows.extract.periods import find_periods
 from flows.extract.recognise import Mention
@@ -122,14 +124,6 @@ _VEHICLE_REFERENCE = re.compile(
     r"\bthe\s+(?:[a-z-]+\s+){0,2}(?:pickup|ute|truck|bakkie|model|vehicle)\b(?!\s+(?:segment|market|sector|industry|class|category|makers?|sales))|(?:^|[.;,]\s+)it\s",
     re.IGNORECASE,
 )
-_DESTINATION_BEFORE = re.compile(
-    r"(?:\bto|\binto|\bincluding|\bsuch\s+as|\blike|\bfor|\bdestined\s+for|\bbound\s+for|\b(?:chiefly|mainly|mostly|primarily|largely|especially|notably|particularly)\s+(?:in|to)|\bmarkets?\s+(?:in|including|such\s+as|like))\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_ORIGIN_BEFORE = re.compile(
-    r"\b(?:plant|factory|facility|built|made|produced|assembled|manufactured|based)\s+(?:at\s+\w+\s+)?(?:\w+\s+){0,2}in\s+$",
-    re.IGNORECASE,
-)
 _ANAPHORIC_PERIOD = re.compile(
     r"\b(?:in|during|over|for|across)\s+the\s+(?:same\s+)?(?:period|quarter|month|half|year\s+so\s+far)\b(?!\s+(?:a\s+year|last|of\s+\d|in\s+\d))",
     re.IGNORECASE,
@@ -142,9 +136,6 @@ _AGGREGATE = re.compile(
 # Verbs whose objects are vehicles but not market figures.
 _STATEMENT_DATE = re.compile(
     r"\b(?:said|told|announced|reported|confirmed|stated|wrote|revealed)\b[^.;]*$", re.IGNORECASE
-)
-_HOME_MARKET = re.compile(
-    r"\b(?:domestic|domestically|at\s+home|home\s+market|local\s+market)\b", re.IGNORECASE
 )
 _PREDICATE_BREAK = re.compile(
     r"\b(?:and|but)\s+(?:is|are|was|were|has|have|had|will|would|it|its|they|now)\b|,\s+which\b",
@@ -230,39 +221,6 @@ def _reconcile(
     return manufacturer, model
 
 
-def _regions(reader: SentenceView, start: int, end: int) -> list[str]:
-    names: list[str] = []
-    demonyms: list[str] = []
-    for mention in reader.mentions_in(("region",), start, end):
-        target = demonyms if mention.demonym else names
-        if mention.name not in target:
-            target.append(mention.name)
-    return names or demonyms
-
-
-def _destinations(reader: SentenceReader, after: int, end: int) -> list[str]:
-    """Markets an export goes to: 'to X', 'such as X and Y', 'chiefly in X, Y'."""
-    found: list[str] = []
-    last_end = None
-    for mention in reader.mentions_in(("region",), after, end):
-        if mention.demonym:
-            continue
-        preceding = reader.text[max(after, mention.start - 40) : mention.start]
-        listed = last_end is not None and re.match(
-            r"^\s*(?:,|and|or|,\s*and|&)\s*(?:the\s+)?$", reader.text[last_end : mention.start]
-        )
-        if _ORIGIN_BEFORE.search(preceding) and not listed:
-            last_end = None
-            continue
-        if _DESTINATION_BEFORE.search(preceding) or listed:
-            if mention.name not in found:
-                found.append(mention.name)
-            last_end = mention.end
-        else:
-            last_end = None
-    return found
-
-
 _COMPANY_SAID = re.compile(
     r"\b(?:the\s+(?:company|automaker|carmaker|firm|group|brand)|it)\s+(?:said|says|reported|announced|confirmed)\b",
     re.IGNORECASE,
@@ -305,21 +263,6 @@ def _attribution(reader: SentenceView, before: int | None = None) -> str | None:
 # --- one article -----------------------------------------------------------
 
 
-@dataclass
-class _SentenceFacts:
-    regions: list[str] = field(default_factory=list)
-    period: tuple[date | None, date | None] | None = None
-    powertrain: str | None = None
-    manufacturer: str | None = None
-    model: str | None = None
-    source: str | None = None
-    metric: str | None = None
-    rank_powertrain: str | None = None
-    period_metric: str | None = None
-    has_claims: bool = False
-    kind: str = "body"
-
-
 class _Article:
     """Claims of one article, with the context sentences pass to each other."""
 
@@ -331,6 +274,8 @@ class _Article:
         mentions: list[Mention],
         reference: Reference,
         published: date | None,
+        dateline: str | None = None,
+        publisher_country: str | None = None,
     ) -> None:
         self.article = article
         self.text = text
@@ -341,17 +286,18 @@ class _Article:
         self.by_sentence: dict[int, list[Mention]] = {}
         for mention in mentions:
             self.by_sentence.setdefault(mention.sentence, []).append(mention)
-        self.default_region = self._default_market()
         self.fiscal_start = self._fiscal_start(mentions)
-        self.facts: list[_SentenceFacts] = []
-
-    def _default_market(self) -> str | None:
-        """The market an article is about: the first one its opening names."""
-        for sentence in self.sentences[:4]:
-            for mention in self.by_sentence.get(sentence.index, []):
-                if mention.type == "region":
-                    return mention.name
-        return None
+        self.markets = markets_for(reference)
+        self.ctx = ArticleContext(
+            text,
+            sentences,
+            self.by_sentence,
+            reference,
+            self.markets,
+            dateline=dateline,
+            publisher_country=publisher_country,
+        )
+        self.facts = self.ctx.facts
 
     def _fiscal_start(self, mentions: list[Mention]) -> int:
         for mention in mentions:
@@ -360,50 +306,6 @@ class _Article:
                 if entity:
                     return entity.fiscal_year_start_month
         return 1
-
-    def context(
-        self, sentence: Sentence, attribute: str, reach: int = 2, claims_only: bool = False
-    ):
-        """An attribute of the nearest earlier sentences: the one before, then its block."""
-        for back in range(1, reach + 1):
-            index = sentence.index - back
-            if index < 0:
-                return None
-            earlier = self.sentences[index]
-            if earlier.kind in ("title", "dek") and sentence.kind not in ("title", "dek"):
-                return None
-            if back > 1 and earlier.section != sentence.section:
-                return None
-            fact = self.facts[index]
-            value = getattr(fact, attribute)
-            if value and (fact.has_claims or not claims_only):
-                return value
-            if earlier.kind == "heading":
-                return None
-        return None
-
-    def heading(self, sentence: Sentence, attribute: str):
-        """An attribute named by the heading of the sentence's section."""
-        for index in range(sentence.index - 1, -1, -1):
-            earlier = self.sentences[index]
-            if earlier.section != sentence.section:
-                return None
-            if earlier.kind == "heading":
-                return getattr(self.facts[index], attribute) or None
-        return None
-
-    def source_before(self, sentence: Sentence) -> str | None:
-        """A credit in the sentence just before, or earlier in the same paragraph."""
-        index = sentence.index - 1
-        if index < 0 or self.sentences[index].kind in ("title", "heading"):
-            return None
-        if self.facts[index].source:
-            return self.facts[index].source
-        while index >= 0 and self.sentences[index].paragraph == sentence.paragraph:
-            if self.facts[index].source:
-                return self.facts[index].source
-            index -= 1
-        return None
 
     def extract(self) -> list[Claim]:
         claims: list[Claim] = []
@@ -414,18 +316,17 @@ class _Article:
             entity_spans = [
                 (m.start, m.end)
                 for m in mentions
-                if m.type in ("model", "manufacturer", "organization", "facility")
+                if m.type in ("manufacturer", "organization", "facility")
             ]
             cues = [
                 c
                 for c in scan.within("powertrain_cues", sentence.start, sentence.end)
                 if not inside(c[0], entity_spans)
             ]
-            fact = _SentenceFacts(
-                regions=_regions(view, sentence.start, sentence.end),
+            fact = Facts(
+                markets=self.markets.markets(self.text, mentions, sentence.start, sentence.end),
                 powertrain=cues[-1][2] if cues else None,
                 source=_attribution(view),
-                kind=sentence.kind,
             )
             brand, model = last_names(view, sentence.start, sentence.end)
             fact.manufacturer, fact.model = _reconcile(self.lexicon, brand, model)
@@ -439,7 +340,7 @@ class _Article:
             ]
             if main:
                 fact.period = (main[0].period_start, main[0].period_end)
-            self.facts.append(fact)
+            self.ctx.record(sentence, fact)
             reader = None
             if sentence.kind not in ("table_row", "table_header") and scan.has_claim_words(
                 sentence
@@ -476,7 +377,7 @@ class _Article:
                     fact.model = named[-1].model
                 measured = [c for c in found if c.metric not in ("exports",) and c.region]
                 if measured:
-                    fact.regions = list(measured[-1].region)
+                    fact.markets = list(measured[-1].region)
                 claims.extend(found)
         return _drop_headline_repeats(claims, self.sentences)
 
@@ -491,23 +392,15 @@ class _Article:
         if header_index < 0 or self.sentences[header_index].kind != "table_header":
             return []
         header = self.sentences[header_index]
-        intro = header_index - 1
         header_cells = _cells(self.text, header.start, header.end)
         row_cells = _cells(self.text, sentence.start, sentence.end)
         roles = [_column_role(self.text[a:b], self.lexicon) for a, b in header_cells]
         brand, model = last_names(reader, sentence.start, sentence.end)
         brand, model = _reconcile(self.lexicon, brand, model)
-        region = (
-            self.context(sentence, "regions", reach=sentence.index - intro + 3, claims_only=True)
-            or self.heading(sentence, "regions")
-            or ([self.default_region] if self.default_region else [])
-        )
-        period = None
-        source = None
-        for index in range(intro, max(-1, intro - 4), -1):
-            if period is None and self.facts[index].period:
-                period = self.facts[index].period
-            source = source or self.facts[index].source
+        # The rows take what the caption and the sentences before the table establish.
+        region = self.ctx.carried(header, "markets") or []
+        period = self.ctx.carried(header, "period")
+        source = self.ctx.carried(header, "source")
         claims: list[Claim] = []
         level: Claim | None = None
         change: float | None = None
@@ -540,13 +433,7 @@ class _Article:
                 unit, value, claim_metric = "percent", number.value, "market_share"
             else:
                 unit, value = "units", number.value
-                claim_metric = (
-                    metric
-                    or self.context(
-                        sentence, "metric", reach=sentence.index - intro + 2, claims_only=True
-                    )
-                    or "sales"
-                )
+                claim_metric = metric or self.ctx.carried(header, "metric") or "sales"
             claim = Claim(
                 article=self.article,
                 sentence_index=sentence.index,
@@ -576,9 +463,9 @@ class _Article:
 
     # -- one sentence --------------------------------------------------------
 
-    def _sentence_claims(self, reader: SentenceReader, fact: _SentenceFacts) -> list[Claim]:
+    def _sentence_claims(self, reader: SentenceReader, fact: Facts) -> list[Claim]:
         sentence = reader.sentence
-        context_metric = self.context(sentence, "metric", reach=3, claims_only=True)
+        context_metric = self.ctx.carried(sentence, "metric", claims_only=True)
         candidates, changes, baselines = read_candidates(reader, context_metric)
         changes = self._change_only(reader, candidates, changes)
         if not candidates:
@@ -621,9 +508,9 @@ class _Article:
                 and (company_reference or vehicle_reference)
                 and (index == 0 or not names_here)
             ):
-                brand = self.context(sentence, "manufacturer", reach=2)
+                brand = self.ctx.carried(sentence, "manufacturer")
             if model is None and (vehicle_reference or clause_references.get(candidate.clause)):
-                carried = self.context(sentence, "model", reach=3)
+                carried = self.ctx.carried(sentence, "model")
                 if carried and (brand is None or brand == self.lexicon.model_brand(carried, brand)):
                     model = carried
             if brand and model is None and candidate.metric not in ("sales_rank", "market_share"):
@@ -637,7 +524,9 @@ class _Article:
                 "sending",
                 "shipping",
             ):
-                destinations = _destinations(reader, candidate.position, clause[1])
+                destinations = self.markets.destinations(
+                    self.text, reader.mentions, candidate.position, clause[1]
+                )
                 home = self.reference.home_country(brand)
                 if destinations and home and home not in destinations:
                     candidate.metric = "exports"
@@ -769,35 +658,41 @@ class _Article:
         if earlier:
             return earlier[-1]
         if candidate.metric in COUNT_METRICS + TARGET_METRICS:
-            carried = self.context(reader.sentence, "model", reach=1)
+            carried = self.ctx.carried(reader.sentence, "model", reach=1)
             if carried and brand == self.lexicon.model_brand(carried, brand):
                 return carried
         return None
 
     def _regions(self, reader, candidate, clause, brand, fact) -> list[str]:
+        text, mentions = self.text, reader.mentions
         if candidate.metric == "exports" or (
             candidate.metric == "sales_target"
             and candidate.verb in ("export", "exported", "exports")
         ):
-            destinations = _destinations(reader, candidate.position, clause[1])
+            destinations = self.markets.destinations(text, mentions, candidate.position, clause[1])
             if destinations:
                 return destinations
-            origin = _regions(reader, clause[0], candidate.position)
-            home = self.reference.home_country(brand)
             # An export without named destinations counts in the exporting country.
-            return (
-                origin
-                or ([home] if home else [])
-                or ([self.default_region] if self.default_region else [])
-            )
-        if _HOME_MARKET.search(reader.text, clause[0], clause[1]):
-            home = self.reference.home_country(brand) or self.default_region
+            origin = self.markets.origins(text, mentions, clause[0], clause[1]) or [
+                m
+                for m in self.markets.markets(text, mentions, clause[0], candidate.position)
+                if m != "World"
+            ]
+            home = self.reference.home_country(brand)
+            article = list(self.ctx.article_market.markets)
+            return origin or ([home] if home else []) or article
+        if self.markets.domestic(text, clause[0], clause[1]):
+            # "domestic sales": the market the article is about, not the brand's home country.
+            domestic = self.ctx.carried(reader.sentence, "markets")
+            if domestic:
+                return list(domestic)
+            home = self.reference.home_country(brand)
             if home:
                 return [home]
-        stop = _PREDICATE_BREAK.search(reader.text, candidate.position, clause[1])
+        stop = _PREDICATE_BREAK.search(text, candidate.position, clause[1])
         clause_end = stop.start() if stop else clause[1]
         for start, end in ((clause[0], clause_end), (reader.sentence.start, reader.sentence.end)):
-            found = _regions(reader, start, end)
+            found = self.markets.markets(text, mentions, start, end)
             if found:
                 return found
         if (
@@ -815,14 +710,7 @@ class _Article:
             )
             if currency and currency.code != "USD":
                 return [currency.region]
-        carried = (
-            self.context(reader.sentence, "regions", reach=3, claims_only=True)
-            or self.context(reader.sentence, "regions", reach=1)
-            or self.heading(reader.sentence, "regions")
-        )
-        if carried:
-            return list(carried)
-        return [self.default_region] if self.default_region else []
+        return list(self.ctx.carried(reader.sentence, "markets", claims_only=True) or [])
 
     def _powertrain_cue(self, reader: SentenceReader, start: int, end: int) -> str | None:
         cues = [c for c in reader.powertrain_cues if start <= c[0] < end]
@@ -841,7 +729,7 @@ class _Article:
             ranks = [c for c in claims if c.metric == "sales_rank"]
             if ranks:
                 return ranks[-1].powertrain
-            carried = self.context(reader.sentence, "rank_powertrain", reach=1)
+            carried = self.ctx.carried(reader.sentence, "rank_powertrain")
             return carried or "all"
         noun_end = (
             candidate.noun.end
@@ -895,7 +783,7 @@ class _Article:
             return "all"
         if claims and claims[-1].sentence_index == reader.sentence.index:
             return claims[-1].powertrain
-        carried = self.context(reader.sentence, "powertrain", reach=3)
+        carried = self.ctx.carried(reader.sentence, "powertrain")
         return carried or "all"
 
     def _period(self, reader, candidate, clause, fact) -> tuple[date | None, date | None]:
@@ -939,27 +827,24 @@ class _Article:
         )
         if candidate.number is None and metric != "sales_rank" and candidate.change is None:
             return None, None
-        for back in range(1, (6 if anaphoric else 2) + 1):
-            index = reader.sentence.index - back
-            if index < 0 or self.sentences[index].kind in ("title", "dek", "heading"):
-                break
-            if back > 1 and self.sentences[index].section != reader.sentence.section:
-                break
-            fact_before = self.facts[index]
-            if fact_before.period and _periods_carry(fact_before.period_metric, metric):
-                return fact_before.period
-        return None, None
+        carried = self.ctx.carried(
+            reader.sentence,
+            "period",
+            accept=lambda facts: _periods_carry(facts.period_metric, metric),
+            reach=6 if anaphoric else None,
+        )
+        return carried or (None, None)
 
-    def _source(
-        self, reader: SentenceReader, candidate: Candidate, fact: _SentenceFacts
-    ) -> str | None:
+    def _source(self, reader: SentenceReader, candidate: Candidate, fact: Facts) -> str | None:
         if fact.source:
             return fact.source
+        if candidate.metric == "price":
+            return None  # a credit is for data; a price is the maker's own
         if _SPOKEN.search(reader.text, reader.sentence.start, reader.sentence.end):
             return (
                 None  # someone in this sentence speaks for its numbers; an earlier credit does not
             )
-        return self.source_before(reader.sentence)
+        return self.ctx.carried(reader.sentence, "source")
 
 
 # Figures that run on from one sentence to the next share a period; an order
@@ -1045,6 +930,11 @@ def extract_claims(
     mentions: list[Mention],
     reference: Reference,
     published: date | None,
+    dateline: str | None = None,
+    publisher_country: str | None = None,
 ) -> list[Claim]:
-    """All claims of one cleaned article. Pure: text and reference data in, claims out."""
-    return _Article(article, text, sentences, mentions, reference, published).extract()
+    """All claims of one cleaned article. Pure: text and reference data in, claims out.
+    The dateline and the publisher's country help place figures no sentence places."""
+    return _Article(
+        article, text, sentences, mentions, reference, published, dateline, publisher_country
+    ).extract()

@@ -157,9 +157,14 @@ class Lexicon:
         return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
 
     def model_powertrain(self, model: str | None, manufacturer: str | None) -> str | None:
+        """The scope a model's name sets: an electrified model that exists in no other form
+        (F-150 Lightning, Musso EV, RD6). A combustion model counts `all`: its figures
+        include any electrified versions the catalogue does not list, and `ice` is a scope
+        only the text itself can state ("diesel utes")."""
         for entity in self.models.get(model or "", []):
             if manufacturer is None or entity.manufacturer == manufacturer:
-                return entity.powertrains[0] if len(entity.powertrains) == 1 else None
+                single = len(entity.powertrains) == 1 and entity.powertrains[0] != "ice"
+                return entity.powertrains[0] if single else None
         return None
 
     def model_brand(self, model: str | None, manufacturer: str | None = None) -> str | None:
@@ -339,10 +344,13 @@ class SentenceReader(SentenceView):
                 and _DESCRIPTIVE_VERB.search(text, max(sentence.start, cue.start - 12), cue.start)
             )
         ]
+        # A powertrain word inside a model's name scopes it ("Maverick Hybrid", "Shark 6 PHEV");
+        # inside an organisation's name it does not.
+        not_models = [(m.start, m.end) for m in mentions if m.type != "model"]
         self.powertrain_cues = [
             cue
             for cue in scan.within("powertrain_cues", sentence.start, sentence.end)
-            if not inside(cue[0], self.entity_spans)
+            if not inside(cue[0], not_models)
         ]
 
     def clause_index(self, offset: int) -> int:

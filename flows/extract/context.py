@@ -1,0 +1,242 @@
+"""The context an article sets: what its title, lead, dateline, headings and earlier
+sentences establish for the figures that follow.
+
+News states a market, a period, a powertrain scope, a subject and a credited
+source once and then runs through the figures: "According to CADA, pickup sales
+in China rose 12% through November. Great Wall led with 180,000." Each sentence
+records what it establishes (`Facts`); a claim that leaves an attribute open
+takes it from `ArticleContext.carried`, which applies one look-back rule:
+
+- walk back over the sentences before, nearest first, at most `REACH[attribute]`
+  of them;
+- stop at a scope end: the start of the section (a heading), a sentence that
+  turns to something else ("Meanwhile, ...", "And it's not just Korea"), the
+  title and dek;
+- then the section's heading, then what the article as a whole establishes
+  (markets only: title, lead, dateline, the credited source's country, and as a
+  last resort the publisher's country, marked inferred).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from flows.extract.markets import MarketReader
+from flows.extract.recognise import Mention
+from flows.extract.segment import Sentence
+from flows.reference import Reference
+
+# How many sentences back an attribute carries. A market holds for a whole section;
+# a subject ("it", "the truck") and a credit only for the next sentences; a period
+# while the figures run on.
+REACH = {
+    "markets": 40,
+    "period": 3,
+    "powertrain": 3,
+    "manufacturer": 2,
+    "model": 3,
+    "source": 3,
+    "metric": 3,
+    "rank_powertrain": 1,
+}
+# A credit holds for the rest of its paragraph (and the sentence right after it); the
+# other attributes hold across paragraphs, within the section.
+PARAGRAPH_SCOPED = frozenset({"source"})
+BODY = ("body", "bullet", "table_row", "table_header")
+
+
+@dataclass
+class Facts:
+    """What one sentence establishes for the sentences after it."""
+
+    markets: list[str] = field(default_factory=list)
+    period: tuple[date | None, date | None] | None = None
+    period_metric: str | None = None
+    powertrain: str | None = None
+    manufacturer: str | None = None
+    model: str | None = None
+    source: str | None = None
+    metric: str | None = None
+    rank_powertrain: str | None = None
+    has_claims: bool = False
+    turns: bool = False  # "Meanwhile, ...": the sentence starts a new scope
+
+
+@dataclass(frozen=True)
+class ArticleMarket:
+    """The market an article is about when a sentence names none, and how it is known."""
+
+    markets: tuple[str, ...]
+    basis: str  # title | lead | dateline | source | publisher (inferred) | none
+
+
+class ArticleContext:
+    """The facts of every sentence read so far, and the article's own market."""
+
+    def __init__(
+        self,
+        text: str,
+        sentences: list[Sentence],
+        mentions_by_sentence: dict[int, list[Mention]],
+        reference: Reference,
+        markets: MarketReader,
+        dateline: str | None = None,
+        publisher_country: str | None = None,
+    ) -> None:
+        self.text = text
+        self.sentences = sentences
+        self.mentions_by_sentence = mentions_by_sentence
+        self.reference = reference
+        self.markets = markets
+        self.facts: list[Facts] = []
+        self.turn_words = sorted(reference.word_lists.get("scope_break", ()), key=len, reverse=True)
+        self._turn = (
+            re.compile(
+                r"^\W*(?:and\s+|but\s+|so\s+)?(?:"
+                + "|".join(re.escape(word) for word in self.turn_words)
+                + r")\b",
+                re.IGNORECASE,
+            )
+            if self.turn_words
+            else None
+        )
+        self.article_market = self._article_market(dateline, publisher_country)
+
+    # -- what the article as a whole establishes ---------------------------------
+
+    def _named_markets(self, sentences: list[Sentence]) -> list[str]:
+        found: list[str] = []
+        for sentence in sentences:
+            mentions = self.mentions_by_sentence.get(sentence.index, [])
+            for name in self.markets.markets(self.text, mentions, sentence.start, sentence.end):
+                if name not in found:
+                    found.append(name)
+        return found
+
+    def _article_market(self, dateline: str | None, publisher_country: str | None) -> ArticleMarket:
+        heads = [s for s in self.sentences if s.kind in ("title", "dek")]
+        body = [s for s in self.sentences if s.kind in BODY]
+        for basis, sentences in (("title", heads), ("lead", body[:3])):
+            # The first sentence that names a market sets it; naming two, it sets none
+            # ("Korean and Chinese pickups are in hot demand").
+            for sentence in sentences:
+                named = [m for m in self._named_markets([sentence]) if m != "World"]
+                if len(named) == 1:
+                    return ArticleMarket((named[0],), basis)
+                if len(named) > 1:
+                    return ArticleMarket((), "none")
+        if dateline:
+            country = self._dateline_country(dateline)
+            if country:
+                return ArticleMarket((country,), "dateline")
+        source_country = self._source_country()
+        if source_country:
+            return ArticleMarket((source_country,), "source")
+        if publisher_country:
+            return ArticleMarket((publisher_country,), "inferred")
+        return ArticleMarket((), "none")
+
+    def _dateline_country(self, dateline: str) -> str | None:
+        head = re.split(r"[,(—–-]", dateline, maxsplit=1)[0].strip().lower()
+        for entity in self.reference.of_type("region"):
+            names = (entity.name, *entity.aliases)
+            if any(name.lower() == head for name in names):
+                return self.markets.country_of(entity.name)
+        return None
+
+    def _source_country(self) -> str | None:
+        """The country of the first data provider or industry body the article credits."""
+        for sentence in self.sentences:
+            for mention in self.mentions_by_sentence.get(sentence.index, []):
+                if mention.type != "organization":
+                    continue
+                entity = self.reference.get("organization", mention.name)
+                kinds = ("data_provider", "industry_body", "government", "research")
+                if entity is not None and entity.kind in kinds and entity.country:
+                    return entity.country
+        return None
+
+    # -- sentences ---------------------------------------------------------------
+
+    def record(self, sentence: Sentence, facts: Facts) -> None:
+        """What a sentence establishes, once it has been read."""
+        facts.turns = bool(self._turn and self._turn.match(self.text, sentence.start))
+        self.facts.append(facts)
+
+    def turns(self, sentence: Sentence) -> bool:
+        return bool(self._turn and self._turn.match(self.text, sentence.start))
+
+    def carried(
+        self,
+        sentence: Sentence,
+        attribute: str,
+        claims_only: bool = False,
+        accept=None,
+        reach: int | None = None,
+    ):
+        """The value the text before `sentence` establishes for an attribute (see the
+        module docstring for the rule), or None.
+
+        `claims_only`: sentences that stated figures come first; a sentence without any
+        counts only right before ("In the US, ...") or as a heading, since elsewhere the
+        names in it are incidental. `accept(facts)` can refuse a sentence's value (a
+        period stated for another kind of figure); `reach` widens the walk where the
+        sentence points back itself ("in the same period")."""
+        if sentence.kind in ("title", "dek"):
+            return None
+        reach = reach or REACH[attribute]
+        if not self.turns(sentence):
+            for mode in ("figures", "adjacent") if claims_only else ("any",):
+                value = self._walk(sentence, attribute, reach, mode, accept)
+                if value:
+                    return value
+        heading = self.section_heading(sentence)
+        if heading is not None:
+            value = getattr(self.facts[heading], attribute)
+            if value:
+                return value
+        if attribute == "markets" and self.article_market.markets:
+            return list(self.article_market.markets)
+        return None
+
+    def _walk(self, sentence: Sentence, attribute: str, reach: int, mode: str, accept):
+        """The look-back itself; `mode` says which sentences count: those with figures,
+        those plus the one right before, or any."""
+        for back in range(1, reach + 1):
+            index = sentence.index - back
+            if index < 0:
+                return None
+            earlier = self.sentences[index]
+            if earlier.kind in ("title", "dek") or earlier.section != sentence.section:
+                return None
+            if (
+                attribute in PARAGRAPH_SCOPED
+                and back > 1
+                and earlier.paragraph != sentence.paragraph
+            ):
+                return None
+            facts = self.facts[index]
+            value = getattr(facts, attribute)
+            counts = (
+                mode == "any"
+                or facts.has_claims
+                or earlier.kind == "heading"
+                or (mode == "adjacent" and back == 1)
+            )
+            if value and counts and (accept is None or accept(facts)):
+                return value
+            if earlier.kind == "heading" or facts.turns:
+                return None
+        return None
+
+    def section_heading(self, sentence: Sentence) -> int | None:
+        """The index of the heading that opens the sentence's section, if it has one."""
+        for index in range(sentence.index - 1, -1, -1):
+            earlier = self.sentences[index]
+            if earlier.section != sentence.section:
+                return None
+            if earlier.kind == "heading":
+                return index
+        return None

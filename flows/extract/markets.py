@@ -1,0 +1,156 @@
+"""Which markets a number is measured in: region mentions read for their role.
+
+A region named in a sentence plays one of three roles:
+
+- a market, where vehicles are counted: "sales in China", "Korea's
+  registrations", "the Thai market", "Vietnamese customers";
+- an origin, where they come from: "Chinese brands", "the American pickup",
+  "built in Mexico", "exports from Thailand";
+- a place: a city, where a plant, a show, a headquarters or a dateline is.
+  News reports markets by country, province or state; a city is never one.
+
+Only markets count a number. An origin counts an export that names no
+destination (the exporting country). "Global", "worldwide" make the number a
+world figure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flows.extract.recognise import Mention
+from flows.reference import Reference
+
+WORLD = "World"
+_ORIGIN_BEFORE = re.compile(
+    r"\b(?:from|made\s+in|built\s+in|produced\s+in|assembled\s+in|manufactured\s+in|sourced\s+from"
+    r"|imported\s+from|plants?\s+in|factory\s+in|factories\s+in|facility\s+in|based\s+in"
+    r"|headquartered\s+in|native|home\s+country|out\s+of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_DESTINATION_BEFORE = re.compile(
+    r"(?:\bto|\binto|\bincluding|\bsuch\s+as|\blike|\bfor|\bdestined\s+for|\bbound\s+for"
+    r"|\b(?:chiefly|mainly|mostly|primarily|largely|especially|notably|particularly)\s+(?:in|to)"
+    r"|\bmarkets?\s+(?:in|including|such\s+as|like))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_LISTED = re.compile(r"^\s*(?:,|and|or|,\s*and|&)\s*(?:the\s+)?$")
+_WORLD_WORDS = re.compile(
+    r"\b(?:global|globally|worldwide|world-wide|around\s+the\s+world|across\s+the\s+world"
+    r"|the\s+world's|in\s+the\s+world)\b",
+    re.IGNORECASE,
+)
+_DOMESTIC = re.compile(
+    r"\b(?:domestic|domestically|at\s+home|home\s+market|local\s+market|locally)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A region mention with the role it plays in its sentence."""
+
+    name: str
+    role: str  # market | origin | place
+    start: int
+    end: int
+
+
+class MarketReader:
+    """Reads region mentions for their role, with the article's reference data."""
+
+    def __init__(self, reference: Reference) -> None:
+        self.reference = reference
+        words = reference.word_lists
+        self.origin_nouns = words.get("origin_noun", frozenset())
+        self.market_nouns = words.get("market_noun", frozenset())
+        self.kinds = {e.name: e.kind for e in reference.of_type("region")}
+
+    def role(self, text: str, mention: Mention, sentence_start: int) -> str:
+        if self.kinds.get(mention.name) == "city":
+            return "place"
+        after = text[mention.end : mention.end + 40].lower()
+        next_words = re.findall(r"[a-z][a-z-]*", after)[:3]
+        if mention.demonym:
+            # "Chinese brands", "the American pickup", "Korean-built": where it comes from;
+            # "Korean registrations", "Thai buyers", "the Chinese pickup market": a market.
+            if after.startswith(("-made", "-built", "-designed", "-owned", "-based")):
+                return "origin"
+            if any(word in self.market_nouns for word in next_words):
+                return "market"
+            if next_words and next_words[0] in self.origin_nouns:
+                return "origin"
+            return "market"
+        before = text[max(sentence_start, mention.start - 30) : mention.start]
+        if _ORIGIN_BEFORE.search(before):
+            return "origin"
+        return "market"
+
+    def places(self, text: str, mentions: list[Mention], start: int, end: int) -> list[Place]:
+        """Region mentions between `start` and `end`, each with its role."""
+        return [
+            Place(m.name, self.role(text, m, start), m.start, m.end)
+            for m in mentions
+            if m.type == "region" and start <= m.start < end
+        ]
+
+    def markets(self, text: str, mentions: list[Mention], start: int, end: int) -> list[str]:
+        """Markets named between `start` and `end` (a world word makes it the world)."""
+        found: list[str] = []
+        for place in self.places(text, mentions, start, end):
+            if place.role == "market" and place.name not in found:
+                found.append(place.name)
+        if not found and _WORLD_WORDS.search(text, start, end):
+            found.append(WORLD)
+        return found
+
+    def origins(self, text: str, mentions: list[Mention], start: int, end: int) -> list[str]:
+        found: list[str] = []
+        for place in self.places(text, mentions, start, end):
+            if place.role == "origin" and place.name not in found:
+                found.append(self.country_of(place.name))
+        return found
+
+    def country_of(self, name: str) -> str:
+        """The country a region belongs to (a city's or a province's), or the region itself."""
+        for ancestor in self.reference.region_lineage(name):
+            entity = self.reference.get("region", ancestor)
+            if entity is not None and entity.kind == "country":
+                return ancestor
+        return name
+
+    def destinations(self, text: str, mentions: list[Mention], after: int, end: int) -> list[str]:
+        """Markets an export goes to: 'to X', 'such as X and Y', 'chiefly in X, Y'."""
+        found: list[str] = []
+        last_end = None
+        for mention in (m for m in mentions if m.type == "region" and after <= m.start < end):
+            if mention.demonym or self.kinds.get(mention.name) == "city":
+                continue
+            preceding = text[max(after, mention.start - 40) : mention.start]
+            listed = last_end is not None and _LISTED.match(text[last_end : mention.start])
+            if _ORIGIN_BEFORE.search(preceding) and not listed:
+                last_end = None
+                continue
+            if _DESTINATION_BEFORE.search(preceding) or listed:
+                if mention.name not in found:
+                    found.append(mention.name)
+                last_end = mention.end
+            else:
+                last_end = None
+        return found
+
+    @staticmethod
+    def domestic(text: str, start: int, end: int) -> bool:
+        """'domestic sales', 'sold locally': the market of the article, not a brand's home."""
+        return bool(_DOMESTIC.search(text, start, end))
+
+
+_READERS: dict[int, MarketReader] = {}
+
+
+def markets_for(reference: Reference) -> MarketReader:
+    """One market reader per reference data (built once per process)."""
+    reader = _READERS.get(id(reference))
+    if reader is None:
+        reader = _READERS[id(reference)] = MarketReader(reference)
+    return reader
