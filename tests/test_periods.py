@@ -94,7 +94,8 @@ def test_years_and_words_that_are_not_periods(text):
             "537,000 were sold through November 2025, up from the first 11 months of 2024",
             (date(2025, 12, 1), "month"),
         ),
-        ("Kia showed the truck at its 2025 investor day", (date(2025, 1, 1), "year")),
+        # Known only to the year: dated to its end, so a bare month falls inside it.
+        ("Kia showed the truck at its 2025 investor day", (date(2025, 12, 31), "year")),
         ("No dates here.", (None, None)),
     ],
 )

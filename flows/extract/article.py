@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 from flows.extract.claims import Claim, extract_claims
 from flows.extract.clean import CleanArticle, clean_text
+from flows.extract.context import Setting
 from flows.extract.periods import infer_publication, parse_date
 from flows.extract.read import RawArticle
 from flows.extract.recognise import Gazetteer, Mention, find_mentions, tokenize
@@ -113,16 +114,13 @@ def parse_article(raw: RawArticle, reference: Reference, gazetteer: Gazetteer) -
     published_on, precision, source = _publication(raw, clean)
     publisher = _publisher(raw, clean, gazetteer)
     publisher_entity = reference.get("organization", publisher)
-    claims = extract_claims(
-        raw.article,
-        clean.text,
-        sentences,
-        mentions,
-        reference,
-        published_on,
+    setting = Setting(
+        published=published_on,
+        precision=precision,
         dateline=clean.dateline,
         publisher_country=publisher_entity.country if publisher_entity else None,
     )
+    claims = extract_claims(raw.article, clean.text, sentences, mentions, reference, setting)
     timings["extract"] += time.perf_counter() - started
 
     return ParsedArticle(

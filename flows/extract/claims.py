@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from flows.extract.context import ArticleContext, Facts
+from flows.extract.context import ArticleContext, Facts, Setting
 from flows.extract.markets import markets_for
 from flows.extract.numbers import NumberMatch, find_numbers
-from flows.extract.periods import find_periods
+from flows.extract.periods import data_month, find_periods
 from flows.extract.recognise import Mention
 from flows.extract.segment import Sentence
 from flows.extract.sentence_reading import (
@@ -273,16 +273,15 @@ class _Article:
         sentences: list[Sentence],
         mentions: list[Mention],
         reference: Reference,
-        published: date | None,
-        dateline: str | None = None,
-        publisher_country: str | None = None,
+        setting: Setting,
     ) -> None:
         self.article = article
         self.text = text
         self.sentences = sentences
         self.lexicon = lexicon_for(reference)
         self.reference = reference
-        self.published = published
+        self.published = setting.published
+        self.as_of = data_month(text, setting.published, setting.precision)
         self.by_sentence: dict[int, list[Mention]] = {}
         for mention in mentions:
             self.by_sentence.setdefault(mention.sentence, []).append(mention)
@@ -294,8 +293,8 @@ class _Article:
             self.by_sentence,
             reference,
             self.markets,
-            dateline=dateline,
-            publisher_country=publisher_country,
+            dateline=setting.dateline,
+            publisher_country=setting.publisher_country,
         )
         self.facts = self.ctx.facts
 
@@ -309,7 +308,7 @@ class _Article:
 
     def extract(self) -> list[Claim]:
         claims: list[Claim] = []
-        scan = ArticleScan(self.text, self.lexicon, self.published, self.fiscal_start)
+        scan = ArticleScan(self.text, self.lexicon, self.published, self.fiscal_start, self.as_of)
         for sentence in self.sentences:
             mentions = self.by_sentence.get(sentence.index, [])
             view = SentenceView(self.text, sentence, mentions)
@@ -327,6 +326,15 @@ class _Article:
                 markets=self.markets.markets(self.text, mentions, sentence.start, sentence.end),
                 powertrain=cues[-1][2] if cues else None,
                 source=_attribution(view),
+                # "Sales by Fuel Type": what the figures after it count, until one says.
+                metric=next(
+                    (
+                        cue.metric
+                        for cue in scan.within("cues", sentence.start, sentence.end)
+                        if cue.kind == "noun" and cue.metric in COUNT_METRICS
+                    ),
+                    None,
+                ),
             )
             brand, model = last_names(view, sentence.start, sentence.end)
             fact.manufacturer, fact.model = _reconcile(self.lexicon, brand, model)
@@ -417,7 +425,11 @@ class _Article:
                 named = [
                     p
                     for p in find_periods(
-                        self.text, *header_cells[column], self.published, self.fiscal_start
+                        self.text,
+                        *header_cells[column],
+                        self.published,
+                        self.fiscal_start,
+                        self.as_of,
                     )
                     if p.period_start
                 ]
@@ -689,6 +701,9 @@ class _Article:
             home = self.reference.home_country(brand)
             if home:
                 return [home]
+        listed = self._listed_region(reader, candidate)
+        if listed:
+            return [listed]
         stop = _PREDICATE_BREAK.search(text, candidate.position, clause[1])
         clause_end = stop.start() if stop else clause[1]
         for start, end in ((clause[0], clause_end), (reader.sentence.start, reader.sentence.end)):
@@ -711,6 +726,15 @@ class _Article:
             if currency and currency.code != "USD":
                 return [currency.region]
         return list(self.ctx.carried(reader.sentence, "markets", claims_only=True) or [])
+
+    def _listed_region(self, reader: SentenceReader, candidate: Candidate) -> str | None:
+        """'Xinjiang (20,946), Yunnan (19,385)': a figure in brackets after a market is its own."""
+        before = [
+            m
+            for m in reader.mentions_in(("region",), reader.sentence.start, candidate.position)
+            if re.fullmatch(r"\s*\(\s*", self.text[m.end : candidate.position])
+        ]
+        return before[-1].name if before else None
 
     def _powertrain_cue(self, reader: SentenceReader, start: int, end: int) -> str | None:
         cues = [c for c in reader.powertrain_cues if start <= c[0] < end]
@@ -787,6 +811,20 @@ class _Article:
         return carried or "all"
 
     def _period(self, reader, candidate, clause, fact) -> tuple[date | None, date | None]:
+        start, end = self._stated_period(reader, candidate, clause, fact)
+        as_of = self.as_of
+        if (
+            candidate.metric not in TARGET_METRICS
+            and start is not None
+            and as_of is not None
+            and (start, end) == (date(as_of.year, 1, 1), date(as_of.year, 12, 31))
+            and as_of.month < 12
+        ):
+            # A year still running when the article reports can only be counted to date.
+            return start, as_of
+        return start, end
+
+    def _stated_period(self, reader, candidate, clause, fact) -> tuple[date | None, date | None]:
         metric = candidate.metric
         if metric == "price":
             return None, None
@@ -929,12 +967,9 @@ def extract_claims(
     sentences: list[Sentence],
     mentions: list[Mention],
     reference: Reference,
-    published: date | None,
-    dateline: str | None = None,
-    publisher_country: str | None = None,
+    setting: Setting | None = None,
 ) -> list[Claim]:
     """All claims of one cleaned article. Pure: text and reference data in, claims out.
-    The dateline and the publisher's country help place figures no sentence places."""
-    return _Article(
-        article, text, sentences, mentions, reference, published, dateline, publisher_country
-    ).extract()
+    The setting (publication date, dateline, publisher's country) resolves relative
+    periods and places figures that no sentence places."""
+    return _Article(article, text, sentences, mentions, reference, setting or Setting()).extract()

@@ -72,9 +72,14 @@ _LEAD_DATELINE = re.compile(
 )
 
 
+# "Diesel: 16,060 units, +19% month-on-month": a line of figures, however terse.
+_FIGURES = re.compile(r"\d,\d{3}|\d\s?(?:%|per\s?cent\b|units?\b)")
+_LABELLED_FIGURES = re.compile(r"^[^:]{1,50}:\s+\S.*\d")
+
+
 def _is_tag_line(line: str) -> bool:
     """Keyword-stuffed tag lines: many short comma-separated items, no sentence."""
-    if _SENTENCE_END.search(line) or line.count(",") < 3:
+    if _SENTENCE_END.search(line) or line.count(",") < 3 or _FIGURES.search(line):
         return False
     items = [item.strip() for item in line.split(",")]
     return all(0 < len(item.split()) <= 6 for item in items)
@@ -87,7 +92,12 @@ def _is_title_like(line: str) -> bool:
 
 def _is_heading_like(line: str) -> bool:
     words = line.split()
-    return 0 < len(words) <= 12 and not _TERMINAL.search(line) and not _BULLET.match(line)
+    return (
+        0 < len(words) <= 12
+        and not _TERMINAL.search(line)
+        and not _BULLET.match(line)
+        and not (_LABELLED_FIGURES.match(line) and _FIGURES.search(line))
+    )
 
 
 def _proper_nouns(line: str) -> set[str]:

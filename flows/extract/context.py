@@ -8,13 +8,14 @@ records what it establishes (`Facts`); a claim that leaves an attribute open
 takes it from `ArticleContext.carried`, which applies one look-back rule:
 
 - walk back over the sentences before, nearest first, at most `REACH[attribute]`
-  of them;
-- stop at a scope end: the start of the section (a heading), a sentence that
-  turns to something else ("Meanwhile, ...", "And it's not just Korea"), the
-  title and dek;
-- then the section's heading, then what the article as a whole establishes
-  (markets only: title, lead, dateline, the credited source's country, and as a
-  last resort the publisher's country, marked inferred).
+  of them; a heading counts like a sentence (it answers when it names the
+  attribute, "Thailand", "Electric pickups", and is passed over when not);
+- stop at a scope end: a sentence that turns to something else ("Meanwhile,
+  ...", "And it's not just Korea"), the title and dek, and for a credit the
+  start of its paragraph;
+- then what the article as a whole establishes (markets only: title, lead,
+  dateline, the credited source's country, and as a last resort the publisher's
+  country, marked inferred).
 """
 
 from __future__ import annotations
@@ -45,6 +46,17 @@ REACH = {
 # other attributes hold across paragraphs, within the section.
 PARAGRAPH_SCOPED = frozenset({"source"})
 BODY = ("body", "bullet", "table_row", "table_header")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What is known about an article from outside its sentences: when it was published
+    (and how precisely that is known), its dateline, and its publisher's country."""
+
+    published: date | None = None
+    precision: str | None = None  # day | month | year
+    dateline: str | None = None
+    publisher_country: str | None = None
 
 
 @dataclass
@@ -192,11 +204,6 @@ class ArticleContext:
                 value = self._walk(sentence, attribute, reach, mode, accept)
                 if value:
                     return value
-        heading = self.section_heading(sentence)
-        if heading is not None:
-            value = getattr(self.facts[heading], attribute)
-            if value:
-                return value
         if attribute == "markets" and self.article_market.markets:
             return list(self.article_market.markets)
         return None
@@ -209,7 +216,7 @@ class ArticleContext:
             if index < 0:
                 return None
             earlier = self.sentences[index]
-            if earlier.kind in ("title", "dek") or earlier.section != sentence.section:
+            if earlier.kind in ("title", "dek"):
                 return None
             if (
                 attribute in PARAGRAPH_SCOPED
@@ -227,16 +234,8 @@ class ArticleContext:
             )
             if value and counts and (accept is None or accept(facts)):
                 return value
-            if earlier.kind == "heading" or facts.turns:
+            # A heading that names something else for this attribute has answered above;
+            # one that does not ("Sales by Fuel Type") lets the walk go on. A turn ends it.
+            if facts.turns:
                 return None
-        return None
-
-    def section_heading(self, sentence: Sentence) -> int | None:
-        """The index of the heading that opens the sentence's section, if it has one."""
-        for index in range(sentence.index - 1, -1, -1):
-            earlier = self.sentences[index]
-            if earlier.section != sentence.section:
-                return None
-            if earlier.kind == "heading":
-                return index
         return None

@@ -110,6 +110,7 @@ class _Patterns:
     number: re.Pattern[str]
     prefix_codes: dict[str, str]
     suffix_codes: dict[str, str]
+    counted_after: re.Pattern[str]  # words after a number that make it a count
 
 
 def _alternation(tokens: list[str]) -> str:
@@ -127,22 +128,34 @@ def _patterns(reference: Reference) -> _Patterns:
     number = re.compile(
         r"(?:(?<![A-Za-z])(?-i:(?P<cur>" + _alternation(symbol_prefixes) + r"))\s?"
         r"|(?<![A-Za-z])(?-i:(?P<curw>" + _alternation(word_prefixes) + r"))(?:\s|(?=\d))"
-        r"|(?<![\w.,/])(?<![A-Za-z]-))"
+        r"|(?<![\w.,/×])(?<![A-Za-z]-))"
         # A minus sign read as written ("-5,000"); a hyphen between numbers is a range.
         r"(?P<sign>[-\u2212](?=\d))?"
         r"(?P<num>\d+(?:\.\d+)?(?:[eE][+-]?\d{1,4}|\^[+-]?\d{1,4})(?![\d.])"
-        r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+        # Indian grouping (1,45,543), thousands in commas, then in spaces ("2 793", "43 509")
+        r"|\d{1,2}(?:,\d\d)+,\d{3}(?![\d,])"
+        r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+        r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d,.])"
+        # A decimal comma in a share ("1,81%")
+        r"|\d{1,3},\d{1,2}(?=\s?(?:%|per\s?cent))"
+        r"|\d+(?:\.\d+)?|\.\d+)"
         r"(?:(?P<scale1>bn|mn|mln|m|b|k|K)(?![A-Za-z0-9])|\s?(?P<scale2>trillion|billion|million|thousand|lakhs?|crores?)\b)?"
         r"(?:\s?(?P<pct>%|per\s?cent\b|percent\b|percentage[- ]points?\b|points?\b|pts\b|ppts?\b))?"
         r"(?:\s(?P<cur2>" + _alternation(list(suffixes)) + r")\b)?"
         r"(?P<plus>\+(?!\w))?"
-        r"(?![A-Za-z0-9]|\.\d|,\d{3})",
+        # Not a drivetrain, engine or size glued to the digits: 4x4, 4×2, 2.4T, 1,000cc.
+        r"(?![A-Za-z0-9×]|\.\d|,\d{3})",
         re.IGNORECASE,
     )
+    # "recorded 2022 deliveries", "2026 examples reached customers": a count, not a year.
+    counted = {noun.lower() for noun, kind in reference.count_nouns.items() if kind == "vehicle"}
+    counted |= {p.lower() for p, (_m, kind) in reference.metric_cues.items() if kind == "noun"}
+    counted_after = re.compile(r"^\s?(?:" + _alternation(sorted(counted)) + r")\b", re.IGNORECASE)
     return _Patterns(
         number,
         {k.lower(): v for k, v in prefixes.items()},
         {k.lower(): v for k, v in suffixes.items()},
+        counted_after,
     )
 
 
@@ -166,11 +179,23 @@ _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 # A figure beyond this is not a market number (and 10^400 is not even a float).
 LARGEST_VALUE = 1e15
 _SCIENTIFIC = re.compile(r"(\d+(?:\.\d+)?)(?:[eE]([+-]?\d+)|\^([+-]?\d+))$")
+# Before a year: "in 2024 sales rose", "2025 sales were" (a clause's first word), "the 2024 total".
+_YEAR_LEAD = re.compile(
+    r"(?:^|[.;:!?]\s*|\b(?:in|during|for|since|by|until|of|from|through|throughout|across|over"
+    r"|the|and|to|calendar|fiscal|year)\s+)$",
+    re.IGNORECASE,
+)
 _NEGATIVE_WORD = re.compile(r"\b(?:negative|minus)\s$", re.IGNORECASE)
+
+
+_GROUP_SPACE = re.compile(r"[ \u00a0\u202f\u2009,]")
+_DECIMAL_COMMA = re.compile(r"^\d{1,3},\d{1,2}$")
 
 
 def _value(raw: str) -> float | None:
     """The value of a written number, None when it is not a finite, plausible figure."""
+    if _DECIMAL_COMMA.match(raw):
+        return float(raw.replace(",", "."))
     scientific = _SCIENTIFIC.match(raw)
     try:
         if scientific:
@@ -180,7 +205,7 @@ def _value(raw: str) -> float | None:
             else:
                 value = float(mantissa) ** int(power)
         else:
-            value = float(raw.replace(",", ""))
+            value = float(_GROUP_SPACE.sub("", raw))
     except (OverflowError, ValueError):
         return None
     return value if abs(value) <= LARGEST_VALUE else None
@@ -299,10 +324,9 @@ def _classify(
         and "." not in raw
         and not scale
         and 1900 <= value <= 2100
-        and not re.match(
-            r"^\s?(units|vehicles|pickups|utes|trucks|registrations|sales|orders)\b",
-            after,
-            re.IGNORECASE,
+        and not (
+            patterns.counted_after.match(span[match.end() : match.end() + 30])
+            and not _YEAR_LEAD.search(before)
         )
     ):
         kind = "year"

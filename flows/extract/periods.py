@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -146,9 +146,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rolling_months",
         re.compile(
-            r"\b(?:in\s+)?(?:the\s+)?(?:(?P<n>\d{1,2}|twelve|six|three|eighteen)\s+months|year)\s+(?:to|ending|ended)\s+(?:the\s+end\s+of\s+)?"
+            r"\b(?:in\s+)?(?:the\s+)?(?:(?P<n>\d{1,2}|twelve|six|three|eighteen)\s+months|(?:(?P<fin>fiscal|financial)\s+)?year)\s+(?P<kw>to|ending|ended)\s+(?:the\s+end\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
             + _m("m")
-            + r"(?:\s+"
+            + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?\b)?(?:,?\s+"
             + _y("y")
             + r")?",
             re.IGNORECASE,
@@ -168,9 +168,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "year_to_month",
         re.compile(
-            r"\b(?P<kw>through|thru|by|until|up\s+to|as\s+of|to\s+the\s+end\s+of|year[- ]to[- ]date\s+(?:through|to|in)|ytd\s+(?:through|to))\s+(?:the\s+end\s+of\s+)?"
+            r"\b(?P<kw>through|thru|by|until|up\s+to|as\s+of|to\s+the\s+end\s+of|year[- ]to[- ]date\s+(?:through|to|in)|ytd\s+(?:through|to))\s+(?:the\s+end\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
             + _m("m")
-            + r"(?:\s+"
+            + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?\b)?(?:,?\s+"
             + _y("y")
             + r")?(?!\s+\d)",
             re.IGNORECASE,
@@ -205,6 +205,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "fiscal_year",
         re.compile(
             r"\b(?:FY\s?'?(?P<fy>\d{4}|\d{2})|fiscal(?:\s+year)?\s+(?P<fy2>\d{4})|(?P<fy3>\d{4})[-/](?P<fy3b>\d{2})\s+(?:financial|fiscal)\s+year|(?:financial|fiscal)\s+year\s+(?P<fy4>\d{4})(?:[-/](?P<fy4b>\d{2}))?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "full_year",
+        re.compile(
+            r"\b(?:full[- ]year|the\s+whole\s+year|the\s+full\s+year)\b(?!\s+(?:19|20)\d\d)",
             re.IGNORECASE,
         ),
     ),
@@ -277,10 +284,19 @@ _FUTURE_BEFORE = re.compile(
 
 
 def _resolve(
-    kind: str, match: re.Match[str], published: date | None, fiscal_start: int
+    kind: str,
+    match: re.Match[str],
+    published: date | None,
+    fiscal_start: int,
+    as_of: date | None = None,
 ) -> tuple[date | None, date | None, bool]:
-    """Dates covered by one match, and whether the year was written out."""
+    """Dates covered by one match, and whether the year was written out. `as_of` is the
+    end of the latest month the article reports: "year to date", "this quarter" and
+    "the full year" count to it, not to the day of publication."""
     g = match.groupdict()
+    if kind == "full_year":
+        year = as_of.year if as_of else (published.year if published else None)
+        return (date(year, 1, 1), date(year, 12, 31), False) if year else (None, None, False)
     if kind == "month_range":
         m1, m2 = _month_number(g["m1"]), _month_number(g["m2"])
         y2 = _year_for_month(m2, published, g["y2"] or g["y1"])
@@ -289,11 +305,14 @@ def _resolve(
         y1 = int(g["y1"]) if g["y1"] else (y2 if m1 <= m2 else y2 - 1)
         return date(y1, m1, 1), month_end(y2, m2), bool(g["y2"] or g["y1"])
     if kind == "rolling_months":
-        n = _count(g["n"]) if g["n"] else 12
         m = _month_number(g["m"])
         y = _year_for_month(m, published, g["y"])
         if y is None:
             return None, None, False
+        if not g["n"] and not g["fin"] and g["kw"].lower() == "to":
+            # "in the year to 28 February": the year to date, as British news writes it.
+            return date(y, 1, 1), month_end(y, m), bool(g["y"])
+        n = _count(g["n"]) if g["n"] else 12
         sy, sm = _shift_month(y, m, -(n - 1))
         return date(sy, sm, 1), month_end(y, m), bool(g["y"])
     if kind == "first_months":
@@ -365,6 +384,16 @@ def _resolve(
     if kind == "relative":
         if published is None:
             return None, None, False
+        to_date = g["ytd"] or (g["what"] or "").lower().startswith("so far")
+        if to_date and as_of is not None:
+            return date(as_of.year, 1, 1), as_of, False
+        if (g["what"] or "").lower() == "this" and (g["unit"] or "").lower() == "quarter" and as_of:
+            quarter_start = (as_of.month - 1) // 3 * 3 + 1
+            return (
+                date(as_of.year, quarter_start, 1),
+                month_end(as_of.year, quarter_start + 2),
+                False,
+            )
         if g["ytd"]:
             ey, em = _shift_month(published.year, published.month, -1)
             if ey < published.year:
@@ -468,6 +497,7 @@ _NEEDS = {
     "half": ("half",),
     "fiscal_year": ("fiscal",),
     "relative": ("unit", "quarter"),
+    "full_year": ("unit",),
     "day": ("month_name",),
     "month": ("month_name",),
     "year": ("year_number",),
@@ -520,13 +550,18 @@ def _matches(text: str, start: int, end: int, kinds: set[str] | None = None):
 
 
 def find_periods(
-    text: str, start: int, end: int, published: date | None, fiscal_start: int = 1
+    text: str,
+    start: int,
+    end: int,
+    published: date | None,
+    fiscal_start: int = 1,
+    as_of: date | None = None,
 ) -> list[PeriodMatch]:
     """Period expressions in text[start:end], resolved, without overlaps."""
     taken: list[tuple[int, int]] = []
     found: list[PeriodMatch] = []
     for kind, match in _matches(text, start, end):
-        period = _period_of(kind, match, text, start, published, fiscal_start, taken)
+        period = _period_of(kind, match, text, start, published, fiscal_start, taken, as_of)
         if period is not None:
             taken.append((period.start, period.end))
             found.append(period)
@@ -534,12 +569,14 @@ def find_periods(
     return found
 
 
-def _period_of(kind, match, text, start, published, fiscal_start, taken) -> PeriodMatch | None:
+def _period_of(
+    kind, match, text, start, published, fiscal_start, taken, as_of=None
+) -> PeriodMatch | None:
     """One match as a resolved period, or None when it overlaps a better one or is not a period."""
     a, b = match.span()
     if any(x < b and a < y for x, y in taken) or not _accept(kind, match, text):
         return None
-    period_start, period_end, explicit = _resolve(kind, match, published, fiscal_start)
+    period_start, period_end, explicit = _resolve(kind, match, published, fiscal_start, as_of)
     core = min(
         (
             match.start(name)
@@ -604,40 +641,77 @@ _DATA_KINDS = (
 )
 
 
+def _reported_months(text: str, published: date | None) -> list[date]:
+    """Ends of the data periods an article names (not its future dates)."""
+    ends = []
+    for kind, match in _matches(text, 0, len(text), set(_DATA_KINDS)):
+        if not _accept(kind, match, text):
+            continue
+        _, period_end, explicit = _resolve(kind, match, published, 1)
+        if period_end is None or (published is None and not explicit):
+            continue
+        if _FUTURE_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+            continue
+        period_start = _resolve(kind, match, published, 1)[0]
+        if published is not None and period_start is not None:
+            if period_start >= published:
+                continue
+            # The month the article appears in counts only when named with its year
+            # ("in August 2024" on 30 August); a bare "January" is the last one past.
+            same_month = (period_start.year, period_start.month) == (
+                published.year,
+                published.month,
+            )
+            if same_month and not explicit:
+                continue
+        ends.append(period_end)
+    return ends
+
+
 def infer_publication(text: str) -> tuple[date | None, str | None]:
     """Publication date guessed from the data an article reports, with its precision.
 
     News reports data up to the month before it is published: the latest
     month named with its year ("through November 2025", "first eleven months
     of 2025") gives the month of publication as the one after it. An article
-    that names only years is dated to the year it mentions most.
+    that names only years is dated to the latest year it reports (an earlier one
+    is a comparison; a later one after "by" or "until" is a target).
     """
-    latest: tuple[int, int] | None = None
-    years = Counter()
-    for kind, match in _matches(text, 0, len(text), set(_DATA_KINDS) | {"year"}):
-        if kind == "year":
-            prep = (match.group("prep") or "").lower()
-            if prep not in ("by", "until", "before", "from", "since"):
-                years[int(match.group("y"))] += 1
-            if kind not in _DATA_KINDS:
-                continue
-        if not _accept(kind, match, text):
-            continue
-        _, period_end, explicit = _resolve(kind, match, None, 1)
-        if not explicit or period_end is None:
-            continue
-        before = text[max(0, match.start() - 40) : match.start()]
-        if _FUTURE_BEFORE.search(before):
-            continue
-        key = (period_end.year, period_end.month)
-        latest = key if latest is None or key > latest else latest
-    if latest is not None:
-        year, month = _shift_month(latest[0], latest[1], 1)
+    ends = _reported_months(text, None)
+    if ends:
+        latest = max(ends)
+        year, month = _shift_month(latest.year, latest.month, 1)
         return date(year, month, 1), "month"
+    years = set()
+    for _kind, match in _matches(text, 0, len(text), {"year"}):
+        prep = (match.group("prep") or "").lower()
+        if prep in ("by", "until", "before", "since"):
+            continue
+        year = int(match.group("y"))
+        lead = text[max(0, match.start("y") - 50) : match.start("y")]
+        lead = re.sub(r"(?:calendar\s+|financial\s+|fiscal\s+)?(?:year\s+)?$", "", lead)
+        # "up 12% on 2023", "compared with 2023": the article reports a later year.
+        compared = prep == "from" or _COMPARISON_BEFORE.search(lead) or _SAME_PERIOD.search(lead)
+        years.add(year + 1 if compared else year)
     if years:
-        top = max(years.values())
-        return date(min(year for year, count in years.items() if count == top), 1, 1), "year"
+        # Known only to the year: dated to its end, so "last month" and "November" fall
+        # inside that year.
+        return date(max(years), 12, 31), "year"
     return None, None
+
+
+def data_month(text: str, published: date | None, precision: str | None) -> date | None:
+    """The end of the latest month an article reports data for: its "as of" date.
+
+    "Year to date", "this quarter" and a year still running count to it. Without a
+    data month in the text, it is the month before publication."""
+    ends = _reported_months(text, published)
+    if ends:
+        return max(ends)
+    if published is not None and precision in ("day", "month"):
+        year, month = _shift_month(published.year, published.month, -1)
+        return month_end(year, month)
+    return None
 
 
 _DATE_FORMATS = (

@@ -34,6 +34,7 @@ SHARE_METRICS = ("market_share", "market_share_target")
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'.-]*[A-Za-z]|[A-Za-z]|\d[\d,.]*")
+_LABEL = re.compile(r"[^:\d.;]{1,50}:\s*$")
 
 
 # "made up 2.1% of sales" is a share, not a rise.
@@ -211,6 +212,30 @@ class NounPhrase:
     verb_after: Cue | None
 
 
+_MONTH_ON_MONTH = re.compile(
+    r"^\s*(?:month[- ]on[- ]month|mom\b|m-o-m|sequentially|from\s+(?:the\s+)?previous\s+month"
+    r"|(?:compared\s+(?:with|to)|over|from|on)\s+(?:the\s+previous\s+month|last\s+month|"
+    + "|".join(("january", "february", "march", "april", "may", "june", "july", "august"))
+    + r"|september|october|november|december))",
+    re.IGNORECASE,
+)
+_YEAR_ON_YEAR = re.compile(
+    r"^\s*(?:year[- ]on[- ]year|year[- ]over[- ]year|yoy\b|y-o-y|y/y|from\s+a\s+year\s+(?:earlier|ago)"
+    r"|(?:compared\s+(?:with|to)|over|from|on)\s+(?:the\s+same\s+(?:period|month|quarter)|a\s+year))",
+    re.IGNORECASE,
+)
+
+
+def change_basis(text: str, number: NumberMatch) -> str | None:
+    """Against what a change is stated: 'yoy' (a year before), 'mom' (the month before)."""
+    after = text[number.end : number.end + 45]
+    if _YEAR_ON_YEAR.match(after):
+        return "yoy"
+    if _MONTH_ON_MONTH.match(after):
+        return "mom"
+    return None
+
+
 @dataclass
 class Candidate:
     number: NumberMatch | None
@@ -224,6 +249,7 @@ class Candidate:
     ranked_entity: tuple[str | None, str | None] | None = None
     noun: NounPhrase | None = None
     change: float | None = None
+    change_basis: str | None = None
     baseline: float | None = None
     baseline_period: PeriodMatch | None = None
 
@@ -240,14 +266,19 @@ class ArticleScan:
     """
 
     def __init__(
-        self, text: str, lexicon: Lexicon, published: date | None, fiscal_start: int
+        self,
+        text: str,
+        lexicon: Lexicon,
+        published: date | None,
+        fiscal_start: int,
+        as_of: date | None = None,
     ) -> None:
         self.text = text
         self.lexicon = lexicon
         self.published = published
         self.fiscal_start = fiscal_start
         self.numbers = find_numbers(text, 0, len(text), lexicon.reference)
-        self.periods = find_periods(text, 0, len(text), published, fiscal_start)
+        self.periods = find_periods(text, 0, len(text), published, fiscal_start, as_of)
         view = match_view(text)
         self.cues = []
         for start, end, key in lexicon.metric_finder.find(text, view):
@@ -311,11 +342,14 @@ class SentenceReader(SentenceView):
             for m in mentions
             if m.type in ("model", "manufacturer", "organization", "facility")
         ]
-        bounds = [
-            sentence.start,
-            *scan.within("clause_breaks", sentence.start, sentence.end),
-            sentence.end,
+        # "Diesel: 16,060 units, ..." — a label before a colon scopes the whole line,
+        # so the colon after it does not end a clause.
+        breaks = [
+            b
+            for b in scan.within("clause_breaks", sentence.start, sentence.end)
+            if not _LABEL.match(text, sentence.start, b)
         ]
+        bounds = [sentence.start, *breaks, sentence.end]
         self.clauses = [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
         # Words only for the sentences read closely (most sentences are not).
         self.words = [
@@ -540,9 +574,19 @@ def nearest_cue(
     return best[1] if best else None
 
 
+_LIST_OPEN = re.compile(r"^\s*\(\s*$")
+
+
 def _bare_after_name(reader: SentenceReader, number: NumberMatch, clause: tuple[int, int]) -> bool:
-    """'the HiLux on 48,310', 'the GWM Cannon managed 655', 'the Mitsubishi Triton 734'."""
-    names = reader.mentions_in(("model", "manufacturer"), clause[0], number.start)
+    """'the HiLux on 48,310', 'the GWM Cannon managed 655', 'the Mitsubishi Triton 734',
+    'Toyota Hilux (2 793)', 'Xinjiang (20,946)': a figure standing for a name."""
+    names = reader.mentions_in(("model", "manufacturer", "region"), clause[0], number.start)
+    if not names:
+        return False
+    gap = reader.text[max(m.end for m in names) : number.start]
+    if _LIST_OPEN.match(gap):
+        return True  # "Name (N)", as ranked lists write it
+    names = [m for m in names if m.type != "region"]
     if not names:
         return False
     lead = reader.text[max(clause[0], number.start - 40) : number.start]
@@ -868,8 +912,12 @@ def attach_changes(
         target = min(
             pool, key=lambda c: (c.position > number.start, abs(c.position - number.start))
         )
-        if target.change is None:
+        basis = change_basis(reader.text, number)
+        # Against a year before is the change a claim reports; against the month before
+        # only when nothing else is given ("+19% month-on-month, -19% year-on-year").
+        if target.change is None or (basis == "yoy" and target.change_basis == "mom"):
             target.change = change
+            target.change_basis = basis
 
 
 def attach_baselines(
