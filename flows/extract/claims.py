@@ -35,6 +35,7 @@ from flows.extract.sentence_reading import (
     SentenceView,
     attach_baselines,
     attach_changes,
+    change_basis,
     first_names,
     inside,
     last_names,
@@ -479,7 +480,7 @@ class _Article:
         sentence = reader.sentence
         context_metric = self.ctx.carried(sentence, "metric", claims_only=True)
         candidates, changes, baselines = read_candidates(reader, context_metric)
-        changes = self._change_only(reader, candidates, changes)
+        changes = self._change_only(reader, candidates, changes, context_metric)
         if not candidates:
             return []
         candidates.sort(key=lambda c: c.position)
@@ -529,6 +530,9 @@ class _Article:
                 model = self._carried_model(reader, candidate, clause, brand)
             model = model or None
             brand, model = _reconcile(self.lexicon, brand, model)
+            if not self._about_pickups(reader, candidate, clause, brand, model):
+                previous = candidate
+                continue
             if candidate.metric in ("sales", "orders") and candidate.verb in (
                 "shipped",
                 "sent",
@@ -546,6 +550,7 @@ class _Article:
             value_start, value_end = (
                 (number.start, number.end) if number else rank_span(self.text, candidate.position)
             )
+            region = self._regions(reader, candidate, clause, brand, fact)
             claims.append(
                 Claim(
                     article=self.article,
@@ -553,11 +558,11 @@ class _Article:
                     sentence=sentence_text,
                     metric=candidate.metric,
                     value=candidate.value,
-                    unit=candidate.unit,
+                    unit=self._currency(candidate, region),
                     qualifier=qualifier(reader, number) if number is not None else "exact",
                     manufacturer=brand,
                     model=model,
-                    region=self._regions(reader, candidate, clause, brand, fact),
+                    region=region,
                     powertrain=self._powertrain(reader, candidate, clause, model, brand, claims),
                     period_start=None,
                     period_end=None,
@@ -580,35 +585,44 @@ class _Article:
         reader: SentenceReader,
         candidates: list[Candidate],
         changes: list[tuple[NumberMatch, float]],
+        context_metric: str | None = None,
     ):
-        """'Ranger sales rose 11.2%': a change in a clause of its own is a claim without a level."""
+        """'Ranger sales rose 11.2%', 'This is a 35.6% increase compared with November':
+        a change with no level of its own is a claim without a value. What it counts is
+        the metric its clause names, else (a sentence of changes only) the metric the
+        figures before it count."""
         remaining = []
+        levels = [c for c in candidates if c.unit == "units"]
         for number, change in changes:
             clause_index = reader.clause_index(number.start)
             clause = reader.clauses[clause_index]
             own_level = any(c.clause == clause_index and c.unit == "units" for c in candidates)
             cue = nearest_cue(reader, number.start, clause, ("noun", "verb"))
-            if (
-                not own_level
-                and cue is not None
-                and cue.metric in COUNT_METRICS
-                and (
-                    not candidates
-                    or reader.mentions_in(("model", "manufacturer"), clause[0], number.start)
-                    or cue.start < number.start
-                )
-            ):
-                metric = cue.metric
-                if metric == "sales" and reader.has_kind("export_modifier", clause[0], clause[1]):
-                    metric = "exports"
-                candidate = Candidate(
-                    number, metric, "units", None, clause_index, number.start, verb=cue.phrase
-                )
-                candidate.change = change
-                if not any(c.clause == clause_index for c in candidates) or not candidates:
-                    candidates.append(candidate)
-                    continue
-            remaining.append((number, change))
+            if cue is not None and cue.metric not in COUNT_METRICS:
+                cue = None
+            stands_alone = (
+                not levels
+                or reader.mentions_in(("model", "manufacturer"), clause[0], number.start)
+                or (cue is not None and cue.start < number.start)
+            )
+            metric = cue.metric if cue is not None else (None if levels else context_metric)
+            if own_level or metric is None or not stands_alone:
+                remaining.append((number, change))
+                continue
+            if metric == "sales" and reader.has_kind("export_modifier", clause[0], clause[1]):
+                metric = "exports"
+            candidate = Candidate(
+                number,
+                metric,
+                "units",
+                None,
+                clause_index,
+                number.start,
+                verb=cue.phrase if cue is not None else None,
+            )
+            candidate.change = change
+            candidate.change_basis = change_basis(reader.text, number)
+            candidates.append(candidate)
         return remaining
 
     def _entity(
@@ -726,6 +740,40 @@ class _Article:
             if currency and currency.code != "USD":
                 return [currency.region]
         return list(self.ctx.carried(reader.sentence, "markets", claims_only=True) or [])
+
+    def _currency(self, candidate: Candidate, region: list[str]) -> str:
+        """The unit of a claim; for a price in a token several currencies write ("$",
+        "¥"), the currency of the market the price is quoted in."""
+        number = candidate.number
+        if candidate.metric != "price" or number is None or not number.symbol:
+            return candidate.unit
+        markets = set(region) | set(self.ctx.article_market.markets)
+        for currency in self.reference.currencies:
+            if currency.token == number.symbol and currency.region in markets:
+                return currency.code
+        return candidate.unit
+
+    def _about_pickups(self, reader, candidate, clause, brand, model) -> bool:
+        """Whether a figure counts pickups: not a model of another body ("the Toyota RAV4
+        with 1,877 units"), not another class of vehicle ("medium vans ... to 5,688
+        units"), and a rank of something named."""
+        if model is not None and self.lexicon.model_body(model, brand) not in (None, "pickup"):
+            return False
+        if candidate.metric == "sales_rank" and brand is None and model is None:
+            return False
+        end = candidate.noun.end if candidate.noun is not None else candidate.position
+        words = re.findall(r"[a-z][a-z-]*", self.text[clause[0] : end].lower())
+        words += re.findall(r"[a-z][a-z-]*", self.text[end : end + 12].lower())[:1]
+        classes = self.lexicon.words
+        last = next(
+            (
+                w
+                for w in reversed(words)
+                if w in classes.other_vehicle or w in classes.pickup_vehicle
+            ),
+            None,
+        )
+        return last is None or last in classes.pickup_vehicle
 
     def _listed_region(self, reader: SentenceReader, candidate: Candidate) -> str | None:
         """'Xinjiang (20,946), Yunnan (19,385)': a figure in brackets after a market is its own."""

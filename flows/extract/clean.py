@@ -77,6 +77,10 @@ _FIGURES = re.compile(r"\d,\d{3}|\d\s?(?:%|per\s?cent\b|units?\b)")
 _LABELLED_FIGURES = re.compile(r"^[^:]{1,50}:\s+\S.*\d")
 
 
+def _words_after(lines: list[str], index: int, keep: list[bool]) -> int:
+    return sum(len(lines[i].split()) for i in range(index + 1, len(lines)) if keep[i])
+
+
 def _is_tag_line(line: str) -> bool:
     """Keyword-stuffed tag lines: many short comma-separated items, no sentence."""
     if _SENTENCE_END.search(line) or line.count(",") < 3 or _FIGURES.search(line):
@@ -162,7 +166,10 @@ def clean_text(
                 publisher_hints.append((credit.group(1) or credit.group(2) or "").strip())
             keep[index] = False
             removed.append((rule.kind, line))
-            if rule.action == "rest":
+            # A "Comments" link above the story is furniture of its own; the comments
+            # themselves follow the story, after most of its words.
+            before = sum(len(lines[i].split()) for i in range(index) if keep[i])
+            if rule.action == "rest" and before >= _words_after(lines, index, keep):
                 for later in range(index + 1, len(lines)):
                     if lines[later] and keep[later]:
                         keep[later] = False

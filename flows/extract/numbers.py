@@ -103,6 +103,7 @@ class NumberMatch:
     text: str
     currency: str | None = None
     range_high: float | None = None
+    symbol: str | None = None  # the currency token as written ("$", "A$", "baht")
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,13 @@ def _alternation(tokens: list[str]) -> str:
 
 @cache
 def _patterns(reference: Reference) -> _Patterns:
-    prefixes = {c.token: c.code for c in reference.currencies if c.kind == "prefix"}
-    suffixes = {c.token: c.code for c in reference.currencies if c.kind == "suffix"}
+    # A token written by several currencies ("$", "¥") reads as its first row; the claim
+    # it is a price in picks the one of its market.
+    prefixes: dict[str, str] = {}
+    suffixes: dict[str, str] = {}
+    for currency in reference.currencies:
+        table = prefixes if currency.kind == "prefix" else suffixes
+        table.setdefault(currency.token, currency.code)
     # Letter-only prefixes ("R", "RM", "Rs", "P") must touch the digits, and
     # not be the end of a word ("CAR 5" is not a price).
     symbol_prefixes = [t for t in prefixes if not t.isalpha()]
@@ -302,6 +308,7 @@ def _classify(
         if negative:
             start -= len(negative.group())
     currency = None
+    symbol = match.group("cur") or match.group("curw") or match.group("cur2")
     if match.group("cur"):
         currency = patterns.prefix_codes.get(match.group("cur").lower())
     elif match.group("curw"):
@@ -345,6 +352,7 @@ def _classify(
         kind=kind,
         text=span[start : match.end()],
         currency=currency,
+        symbol=symbol,
     )
 
 

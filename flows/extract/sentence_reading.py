@@ -168,6 +168,14 @@ class Lexicon:
                 return entity.powertrains[0] if single else None
         return None
 
+    def model_body(self, model: str | None, manufacturer: str | None = None) -> str | None:
+        """The body of a model (pickup, suv, car, van), the brand's own where two share a name."""
+        candidates = self.models.get(model or "", [])
+        for entity in candidates:
+            if manufacturer is None or entity.manufacturer == manufacturer:
+                return entity.body
+        return candidates[0].body if candidates else None
+
     def model_brand(self, model: str | None, manufacturer: str | None = None) -> str | None:
         candidates = self.models.get(model or "", [])
         for entity in candidates:
