@@ -65,6 +65,21 @@ def _publisher_from_url(url: str | None, reference: Reference) -> str | None:
     return None
 
 
+def _country_of_url(url: str | None, reference: Reference) -> str | None:
+    """The country of a publisher's country-code domain ("citizen.co.za": South Africa)."""
+    if not url:
+        return None
+    host = urlparse(url if "//" in url else f"//{url}").hostname or ""
+    code = host.rsplit(".", 1)[-1].upper()
+    code = {"UK": "GB"}.get(code, code)
+    if len(code) != 2:
+        return None
+    for entity in reference.of_type("region"):
+        if entity.kind == "country" and entity.iso_code == code:
+            return entity.name
+    return None
+
+
 def _publisher(raw: RawArticle, clean: CleanArticle, gazetteer: Gazetteer) -> str | None:
     reference = gazetteer.reference
     if raw.publisher:
@@ -118,7 +133,9 @@ def parse_article(raw: RawArticle, reference: Reference, gazetteer: Gazetteer) -
         published=published_on,
         precision=precision,
         dateline=clean.dateline,
-        publisher_country=publisher_entity.country if publisher_entity else None,
+        publisher_country=(
+            publisher_entity.country if publisher_entity else _country_of_url(raw.url, reference)
+        ),
     )
     claims = extract_claims(raw.article, clean.text, sentences, mentions, reference, setting)
     timings["extract"] += time.perf_counter() - started

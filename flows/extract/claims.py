@@ -524,8 +524,14 @@ class _Article:
                 brand = self.ctx.carried(sentence, "manufacturer")
             if model is None and (vehicle_reference or clause_references.get(candidate.clause)):
                 carried = self.ctx.carried(sentence, "model")
-                if carried and (brand is None or brand == self.lexicon.model_brand(carried, brand)):
+                lineage = self.reference.manufacturer_lineage(
+                    self.lexicon.model_brand(carried, brand)
+                )
+                if carried and (brand is None or brand in lineage):
                     model = carried
+            if brand is None and model is None and not self._market_level(reader, clause):
+                # "Year-to-date sales have reached 16,000 vehicles" in a story about one truck.
+                brand, model = self.ctx.article_subject
             if brand and model is None and candidate.metric not in ("sales_rank", "market_share"):
                 model = self._carried_model(reader, candidate, clause, brand)
             model = model or None
@@ -704,9 +710,11 @@ class _Article:
                 for m in self.markets.markets(text, mentions, clause[0], candidate.position)
                 if m != "World"
             ]
+            # Where it is exported from: named, else the market the article is about (the
+            # Ranger exported from South Africa), else the maker's home country.
             home = self.reference.home_country(brand)
-            article = list(self.ctx.article_market.markets)
-            return origin or ([home] if home else []) or article
+            article = [m for m in self.ctx.article_market.markets if self.markets.is_country(m)]
+            return origin or article or ([home] if home else [])
         if self.markets.domestic(text, clause[0], clause[1]):
             # "domestic sales": the market the article is about, not the brand's home country.
             domestic = self.ctx.carried(reader.sentence, "markets")
@@ -740,6 +748,14 @@ class _Article:
             if currency and currency.code != "USD":
                 return [currency.region]
         return list(self.ctx.carried(reader.sentence, "markets", claims_only=True) or [])
+
+    def _market_level(self, reader: SentenceReader, clause: tuple[int, int]) -> bool:
+        """Whether a clause is about a market rather than one maker: it names the market,
+        the segment or a class of vehicle ("pickup sales in China", "the ute segment")."""
+        if self.markets.markets(self.text, reader.mentions, clause[0], clause[1]):
+            return True
+        words = set(re.findall(r"[a-z][a-z-]*", self.text[clause[0] : clause[1]].lower()))
+        return bool(words & self.lexicon.words.market_level)
 
     def _currency(self, candidate: Candidate, region: list[str]) -> str:
         """The unit of a claim; for a price in a token several currencies write ("$",

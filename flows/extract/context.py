@@ -81,7 +81,7 @@ class ArticleMarket:
     """The market an article is about when a sentence names none, and how it is known."""
 
     markets: tuple[str, ...]
-    basis: str  # title | lead | dateline | source | publisher (inferred) | none
+    basis: str  # title | figures | dateline | source | inferred (the publisher's) | none
 
 
 class ArticleContext:
@@ -115,6 +115,7 @@ class ArticleContext:
             else None
         )
         self.article_market = self._article_market(dateline, publisher_country)
+        self.article_subject = self._article_subject()
 
     # -- what the article as a whole establishes ---------------------------------
 
@@ -128,17 +129,27 @@ class ArticleContext:
         return found
 
     def _article_market(self, dateline: str | None, publisher_country: str | None) -> ArticleMarket:
-        heads = [s for s in self.sentences if s.kind in ("title", "dek")]
-        body = [s for s in self.sentences if s.kind in BODY]
-        for basis, sentences in (("title", heads), ("lead", body[:3])):
-            # The first sentence that names a market sets it; naming two, it sets none
-            # ("Korean and Chinese pickups are in hot demand").
-            for sentence in sentences:
-                named = [m for m in self._named_markets([sentence]) if m != "World"]
-                if len(named) == 1:
-                    return ArticleMarket((named[0],), basis)
-                if len(named) > 1:
-                    return ArticleMarket((), "none")
+        # The headline; without one, the opening sentence does its job.
+        heads = [s for s in self.sentences if s.kind in ("title", "dek")] or [
+            s for s in self.sentences if s.kind in BODY
+        ][:1]
+        named = [m for m in self._named_markets(heads) if m != "World"]
+        if len(named) == 1:
+            return ArticleMarket((named[0],), "title")
+        if len(named) > 1:
+            return ArticleMarket((), "none")  # "Ranger outsells HiLux in Thailand and Australia"
+        # Else the market the story is about: the one most of its sentences name, when it
+        # is most of them ("Korean and Chinese pickups": neither is).
+        counts: dict[str, int] = {}
+        for sentence in self.sentences:
+            if sentence.kind in BODY:
+                for name in set(self._named_markets([sentence])) - {"World"}:
+                    counts[name] = counts.get(name, 0) + 1
+        if counts:
+            top = max(counts, key=lambda name: (counts[name], name))
+            if counts[top] >= 0.6 * sum(counts.values()):
+                return ArticleMarket((top,), "figures")
+            return ArticleMarket((), "none")
         if dateline:
             country = self._dateline_country(dateline)
             if country:
@@ -149,6 +160,34 @@ class ArticleContext:
         if publisher_country:
             return ArticleMarket((publisher_country,), "inferred")
         return ArticleMarket((), "none")
+
+    def _article_subject(self) -> tuple[str | None, str | None]:
+        """The one model (or, failing that, brand) a story's title is about; none when
+        the title names several ("Hilux and Ranger") or none."""
+        heads = [s for s in self.sentences if s.kind == "title"] or [
+            s for s in self.sentences if s.kind in BODY
+        ][:1]
+        market_words = self.reference.word_lists.get("market_level", frozenset())
+        for sentence in heads:
+            words = set(
+                re.findall(r"[a-z][a-z-]*", self.text[sentence.start : sentence.end].lower())
+            )
+            if words & market_words or self._named_markets([sentence]):
+                return None, None  # "China's Pickup Market Rebounds": a story about a market
+        names = [
+            m
+            for s in heads
+            for m in self.mentions_by_sentence.get(s.index, [])
+            if m.type in ("model", "manufacturer")
+        ]
+        models = {m.name for m in names if m.type == "model"}
+        if len(models) == 1:
+            model = next(m for m in names if m.type == "model")
+            return model.owner, model.name
+        brands = {m.name for m in names if m.type == "manufacturer"}
+        if not models and len(brands) == 1:
+            return brands.pop(), None
+        return None, None
 
     def _dateline_country(self, dateline: str) -> str | None:
         head = re.split(r"[,(—–-]", dateline, maxsplit=1)[0].strip().lower()

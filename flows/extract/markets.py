@@ -35,6 +35,17 @@ _DESTINATION_BEFORE = re.compile(
     r"|\bmarkets?\s+(?:in|including|such\s+as|like))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+_COORDINATED = re.compile(r"^(?:\s*(?:,|and|or|&)\s*[a-z-]+)+(?=\s)")
+_SITE_NOUNS = frozenset(
+    ("factory", "plant", "gigafactory", "facility", "assembly", "headquarters", "hq", "works")
+)
+_MAKER_NOUNS = frozenset(
+    (
+        *("automaker", "automakers", "carmaker", "carmakers", "maker", "makers", "brand"),
+        *("brands", "manufacturer", "manufacturers", "company", "companies", "firm", "firms"),
+        *("giant", "giants", "rival", "rivals", "oem", "oems", "exporter", "exporters"),
+    )
+)
 _LISTED = re.compile(r"^\s*(?:,|and|or|,\s*and|&)\s*(?:the\s+)?$")
 _WORLD_WORDS = re.compile(
     r"\b(?:global|globally|worldwide|world-wide|around\s+the\s+world|across\s+the\s+world"
@@ -69,29 +80,35 @@ class MarketReader:
     def role(self, text: str, mention: Mention, sentence_start: int) -> str:
         if self.kinds.get(mention.name) == "city":
             return "place"
-        after = text[mention.end : mention.end + 40].lower()
+        after = text[mention.end : mention.end + 60].lower()
+        # "Korean and American cars": coordinated names share the noun after them.
+        after = _COORDINATED.sub("", after)
         next_words = re.findall(r"[a-z][a-z-]*", after)[:3]
         if mention.demonym:
-            # "Chinese brands", "the American pickup", "Korean-built": where it comes from;
-            # "Korean registrations", "Thai buyers", "the Chinese pickup market": a market.
+            # "Korean registrations", "Thai buyers", "the Chinese pickup market": a market;
+            # "Chinese brands", "the American pickup", "Korean-built": where it comes from.
             if after.startswith(("-made", "-built", "-designed", "-owned", "-based")):
                 return "origin"
             if any(word in self.market_nouns for word in next_words):
                 return "market"
-            if next_words and next_words[0] in self.origin_nouns:
-                return "origin"
-            return "market"
+            return "origin" if next_words else "market"
         before = text[max(sentence_start, mention.start - 30) : mention.start]
-        if _ORIGIN_BEFORE.search(before):
-            return "origin"
+        if _ORIGIN_BEFORE.search(before) or (
+            next_words and (next_words[0] in _SITE_NOUNS or next_words[0] in _MAKER_NOUNS)
+        ):
+            return "origin"  # "built in Mexico", "Tesla's Texas factory", "US automakers"
         return "market"
 
     def places(self, text: str, mentions: list[Mention], start: int, end: int) -> list[Place]:
-        """Region mentions between `start` and `end`, each with its role."""
+        """Region mentions between `start` and `end`, each with its role (a region inside a
+        company's name, "Toyota Motor North America", is not one)."""
+        names = [(m.start, m.end) for m in mentions if m.type in ("organization", "manufacturer")]
         return [
             Place(m.name, self.role(text, m, start), m.start, m.end)
             for m in mentions
-            if m.type == "region" and start <= m.start < end
+            if m.type == "region"
+            and start <= m.start < end
+            and not any(a <= m.start and m.end <= b for a, b in names)
         ]
 
     def markets(self, text: str, mentions: list[Mention], start: int, end: int) -> list[str]:
@@ -110,6 +127,9 @@ class MarketReader:
             if place.role == "origin" and place.name not in found:
                 found.append(self.country_of(place.name))
         return found
+
+    def is_country(self, name: str) -> bool:
+        return self.kinds.get(name) == "country"
 
     def country_of(self, name: str) -> str:
         """The country a region belongs to (a city's or a province's), or the region itself."""
