@@ -131,6 +131,16 @@ def _rows(directory: Path, name: str) -> list[dict[str, str]]:
         ]
 
 
+def _ampersand_variants(name: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """Names written with "and" are also written with "&" (and the other way round)."""
+    variants = list(aliases)
+    for written in (name, *aliases):
+        for a, b in ((" and ", " & "), (" & ", " and ")):
+            if a in written and written.replace(a, b) not in variants:
+                variants.append(written.replace(a, b))
+    return tuple(variants)
+
+
 def _entities(directory: Path) -> list[Entity]:
     entities: list[Entity] = []
     for row in _rows(directory, "manufacturers.csv"):
@@ -176,7 +186,7 @@ def _entities(directory: Path) -> list[Entity]:
             Entity(
                 type="organization",
                 name=row["name"],
-                aliases=_split(row["aliases"]),
+                aliases=_ampersand_variants(row["name"], _split(row["aliases"])),
                 kind=row["kind"] or None,
                 country=row["country"] or None,
                 domain=row["domain"] or None,

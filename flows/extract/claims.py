@@ -226,6 +226,14 @@ _COMPANY_SAID = re.compile(
     r"\b(?:the\s+(?:company|automaker|carmaker|firm|group|brand)|it)\s+(?:said|says|reported|announced|confirmed)\b",
     re.IGNORECASE,
 )
+_CREDIT_ANAPHOR = re.compile(
+    r"\b(?:(?:said|says|according\s+to|reported|data\s+from|figures\s+from)\s+the\s+"
+    r"(?:association|body|industry\s+body|agency|ministry|federation|council|institute|bureau"
+    r"|administration|organi[sz]ation|chamber|consultancy|research\s+firm|data\s+provider)"
+    r"|the\s+(?:association|agency|ministry|federation|council|institute|bureau)\s+"
+    r"(?:said|says|added|reported|noted))\b",
+    re.IGNORECASE,
+)
 _SPOKEN = re.compile(r"\b(?:said|says|told|added|noted|explained|stated|wrote)\b", re.IGNORECASE)
 
 
@@ -323,10 +331,14 @@ class _Article:
                 for c in scan.within("powertrain_cues", sentence.start, sentence.end)
                 if not inside(c[0], entity_spans)
             ]
+            source = _attribution(view)
+            if source is None and _CREDIT_ANAPHOR.search(self.text, sentence.start, sentence.end):
+                # "..., said the association": the body credited before.
+                source = self.ctx.carried(sentence, "source", reach=12, widen=True)
             fact = Facts(
                 markets=self.markets.markets(self.text, mentions, sentence.start, sentence.end),
                 powertrain=cues[-1][2] if cues else None,
-                source=_attribution(view),
+                source=source,
                 # "Sales by Fuel Type": what the figures after it count, until one says.
                 metric=next(
                     (
@@ -878,7 +890,7 @@ class _Article:
         start, end = self._stated_period(reader, candidate, clause, fact)
         as_of = self.as_of
         if (
-            candidate.metric not in TARGET_METRICS
+            candidate.metric in COUNT_METRICS
             and start is not None
             and as_of is not None
             and (start, end) == (date(as_of.year, 1, 1), date(as_of.year, 12, 31))
@@ -901,6 +913,7 @@ class _Article:
                 or match.comparison
                 or period.event
                 or match is candidate.baseline_period
+                or match.period_start == match.period_end  # a day dates, it does not span
             ):
                 continue
             future = match.future or (published is not None and match.period_start > published)
@@ -939,7 +952,7 @@ class _Article:
 
     def _source(self, reader: SentenceReader, candidate: Candidate, fact: Facts) -> str | None:
         if fact.source:
-            return fact.source
+            return fact.source if candidate.metric != "price" else None
         if candidate.metric == "price":
             return None  # a credit is for data; a price is the maker's own
         if _SPOKEN.search(reader.text, reader.sentence.start, reader.sentence.end):

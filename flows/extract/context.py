@@ -226,6 +226,7 @@ class ArticleContext:
         claims_only: bool = False,
         accept=None,
         reach: int | None = None,
+        widen: bool = False,
     ):
         """The value the text before `sentence` establishes for an attribute (see the
         module docstring for the rule), or None.
@@ -233,21 +234,22 @@ class ArticleContext:
         `claims_only`: sentences that stated figures come first; a sentence without any
         counts only right before ("In the US, ...") or as a heading, since elsewhere the
         names in it are incidental. `accept(facts)` can refuse a sentence's value (a
-        period stated for another kind of figure); `reach` widens the walk where the
-        sentence points back itself ("in the same period")."""
+        period stated for another kind of figure); `reach` and `widen` widen the walk
+        where the sentence points back itself ("in the same period", "said the
+        association": past the paragraph)."""
         if sentence.kind in ("title", "dek"):
             return None
         reach = reach or REACH[attribute]
         if not self.turns(sentence):
             for mode in ("figures", "adjacent") if claims_only else ("any",):
-                value = self._walk(sentence, attribute, reach, mode, accept)
+                value = self._walk(sentence, attribute, reach, mode, accept, widen)
                 if value:
                     return value
         if attribute == "markets" and self.article_market.markets:
             return list(self.article_market.markets)
         return None
 
-    def _walk(self, sentence: Sentence, attribute: str, reach: int, mode: str, accept):
+    def _walk(self, sentence: Sentence, attribute: str, reach: int, mode: str, accept, widen=False):
         """The look-back itself; `mode` says which sentences count: those with figures,
         those plus the one right before, or any."""
         for back in range(1, reach + 1):
@@ -259,6 +261,7 @@ class ArticleContext:
                 return None
             if (
                 attribute in PARAGRAPH_SCOPED
+                and not widen
                 and back > 1
                 and earlier.paragraph != sentence.paragraph
             ):

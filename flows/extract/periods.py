@@ -209,6 +209,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "quarter_to_date",
+        re.compile(
+            r"\b(?:through|thru|by\s+the\s+end\s+of|up\s+to|to\s+the\s+end\s+of)\s+(?:the\s+)?"
+            r"(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth)\s+quarter)"
+            r"(?:\s+(?:of\s+)?" + _y("y") + r")?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "this_quarter",
+        re.compile(r"\b(?:the|this)\s+quarter\b(?!\s+(?:of\s+)?(?:19|20)\d\d)", re.IGNORECASE),
+    ),
+    (
         "full_year",
         re.compile(
             r"\b(?:full[- ]year|the\s+whole\s+year|the\s+full\s+year)\b(?!\s+(?:19|20)\d\d)",
@@ -294,6 +307,22 @@ def _resolve(
     end of the latest month the article reports: "year to date", "this quarter" and
     "the full year" count to it, not to the day of publication."""
     g = match.groupdict()
+    if kind == "quarter_to_date":
+        q = int(g["q"]) if g["q"] else ORDINALS[g["qw"].lower()]
+        year = (
+            int(g["y"])
+            if g["y"]
+            else (as_of.year if as_of else (published.year if published else None))
+        )
+        if year is None:
+            return None, None, False
+        return date(year, 1, 1), month_end(year, 3 * q), bool(g["y"])
+    if kind == "this_quarter":
+        # "for the quarter": the quarter the article reports.
+        if as_of is None:
+            return None, None, False
+        quarter_start = (as_of.month - 1) // 3 * 3 + 1
+        return date(as_of.year, quarter_start, 1), month_end(as_of.year, quarter_start + 2), False
     if kind == "full_year":
         year = as_of.year if as_of else (published.year if published else None)
         return (date(year, 1, 1), date(year, 12, 31), False) if year else (None, None, False)
@@ -498,6 +527,8 @@ _NEEDS = {
     "fiscal_year": ("fiscal",),
     "relative": ("unit", "quarter"),
     "full_year": ("unit",),
+    "quarter_to_date": ("quarter",),
+    "this_quarter": ("quarter",),
     "day": ("month_name",),
     "month": ("month_name",),
     "year": ("year_number",),
@@ -592,6 +623,10 @@ def _period_of(
     )
     if kind == "relative" and match.group("ago"):
         comparison = True
+    if kind in ("first_months", "rolling_months") and re.search(
+        r"\b(?:over|in|during)\s+$", lead, re.I
+    ):
+        comparison = False  # "over the first two months of 2022": a span, not a comparison
     prep = (match.groupdict().get("prep") or match.groupdict().get("kw") or "").lower()
     future = bool(_FUTURE_BEFORE.search(before)) or (
         kind == "year" and prep in ("by", "until", "before")
