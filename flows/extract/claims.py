@@ -13,6 +13,7 @@ source, market, period and metric once and then runs through the figures
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -224,6 +225,10 @@ def _reconcile(
 
 _COMPANY_SAID = re.compile(
     r"\b(?:the\s+(?:company|automaker|carmaker|firm|group|brand)|it)\s+(?:said|says|reported|announced|confirmed)\b",
+    re.IGNORECASE,
+)
+_FIGURE_ANAPHOR = re.compile(
+    r"\b(?:this|that|these|it|the\s+(?:figure|total|number|result|tally|volume|count))\b",
     re.IGNORECASE,
 )
 _CREDIT_ANAPHOR = re.compile(
@@ -595,6 +600,10 @@ class _Article:
             claims[-1].period_start, claims[-1].period_end = self._period(
                 reader, candidate, clause, fact
             )
+            if number is not None and number.range_high is not None:
+                # "1,000 to 1,500 units": two figures, at least the one and at most the other.
+                high = dataclasses.replace(claims[-1], value=number.range_high, qualifier="at_most")
+                claims.append(high)
             previous = candidate
         return claims
 
@@ -618,12 +627,18 @@ class _Article:
             cue = nearest_cue(reader, number.start, clause, ("noun", "verb"))
             if cue is not None and cue.metric not in COUNT_METRICS:
                 cue = None
-            stands_alone = (
-                not levels
-                or reader.mentions_in(("model", "manufacturer"), clause[0], number.start)
-                or (cue is not None and cue.start < number.start)
+            named = reader.mentions_in(("model", "manufacturer"), clause[0], number.start)
+            stands_alone = not levels or named or (cue is not None and cue.start < number.start)
+            # Without a word of what it counts, a change is a claim only about something:
+            # a name, or a pointer back to the figure before ("This is a 35.6% increase").
+            refers = named or _FIGURE_ANAPHOR.search(self.text, clause[0], number.start)
+            metric = (
+                cue.metric
+                if cue is not None
+                else (context_metric if not levels and refers else None)
             )
-            metric = cue.metric if cue is not None else (None if levels else context_metric)
+            if reader.sentence.kind in ("title", "dek", "heading") and not levels:
+                metric = None  # a headline's change sums up the story's figures
             if own_level or metric is None or not stands_alone:
                 remaining.append((number, change))
                 continue
@@ -785,10 +800,15 @@ class _Article:
         """Whether a figure counts pickups: not a model of another body ("the Toyota RAV4
         with 1,877 units"), not another class of vehicle ("medium vans ... to 5,688
         units"), and a rank of something named."""
-        if model is not None and self.lexicon.model_body(model, brand) not in (None, "pickup"):
+        body = self.lexicon.model_body(model, brand) if model is not None else None
+        if body not in (None, "pickup"):
             return False
         if candidate.metric == "sales_rank" and brand is None and model is None:
             return False
+        if body == "pickup":
+            return (
+                True  # "the Ranger, third in overall LCV sales": ranked among vans, still a pickup
+            )
         end = candidate.noun.end if candidate.noun is not None else candidate.position
         words = re.findall(r"[a-z][a-z-]*", self.text[clause[0] : end].lower())
         words += re.findall(r"[a-z][a-z-]*", self.text[end : end + 12].lower())[:1]

@@ -49,6 +49,8 @@ WORD_NUMBERS = {
     "hundred": 100,
     "half a": 0.5,
     "a quarter of a": 0.25,
+    "a quarter": 0.25,
+    "quarter": 0.25,
 }
 ORDINAL_WORDS = {
     "first": 1,
@@ -166,7 +168,7 @@ def _patterns(reference: Reference) -> _Patterns:
 
 
 _WORD_NUMBER = re.compile(
-    r"\b(?P<word>half a|a quarter of a|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"\b(?P<word>half a|a quarter of a|a quarter|quarter|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
     r"(?:[\s-](?P<word2>one|two|three|four|five|six|seven|eight|nine))?"
     r"\s(?P<scale>hundred thousand|thousand|million|billion)\b",
@@ -374,10 +376,17 @@ def _merge_ranges(found: list[NumberMatch], text: str) -> list[NumberMatch]:
             )
             and number.value > previous.value
         ):
+            low = previous.value
+            # "1-1.26 million": the scale written once belongs to both ends.
+            if low * 1000 <= number.value and re.search(r"[a-z]$", number.text.lower()):
+                for factor in (1e9, 1e6, 1e3):
+                    if low * factor <= number.value * 10:
+                        low *= factor
+                        break
             merged[-1] = NumberMatch(
                 previous.start,
                 number.end,
-                previous.value,
+                low,
                 number.kind,
                 text[previous.start : number.end],
                 previous.currency or number.currency,

@@ -59,7 +59,9 @@ _RANK_AFTER = re.compile(
 
 
 RANK_ONE = re.compile(
-    r"\b(?:best[- ]?selling|top[- ]selling|biggest[- ]selling|most[- ]sold|most[- ]registered|best[- ]seller|top[- ]seller|number[- ]one[- ]selling)\b",
+    r"\b(?:best[- ]\s?selling|top[- ]selling|biggest[- ]selling|most[- ]sold|most[- ]registered"
+    r"|best[- ]?seller|top[- ]seller|number[- ]one[- ]selling|most[- ]popular|top\s+spot"
+    r"|(?:back\s+)?on\s+top\s+of|no\.?\s?1\s+(?:sales\s+)?spot)\b",
     re.IGNORECASE,
 )
 
@@ -448,13 +450,13 @@ def noun_phrase(reader: SentenceReader, number: NumberMatch) -> NounPhrase:
         phrase_kind = None
         for size in range(lexicon.max_noun_words, 0, -1):
             phrase = re.sub(r"\s+", " ", text[start : start + 60]).lower().split(" ")[:size]
-            candidate = " ".join(phrase).strip(".,;:")
+            candidate = " ".join(phrase).strip(".,;:)(\"'”’")
             if candidate in lexicon.count_nouns:
                 phrase_kind = lexicon.count_nouns[candidate]
                 noun, kind, end = (
                     candidate,
                     phrase_kind,
-                    start + len(" ".join(phrase).rstrip(".,;:")),
+                    start + len(" ".join(phrase).rstrip(".,;:)(\"'”’")),
                 )
                 break
         if phrase_kind:
@@ -815,6 +817,7 @@ def _rank_words(reader: SentenceReader, claims: list[Candidate]) -> None:
         following = re.match(
             r"\s+(?:[\w-]+\s+){0,2}?(pickups|utes|trucks|models|vehicles|cars|bakkies|brands|nameplates)\b",
             text[match.end() : match.end() + 40],
+            re.IGNORECASE,
         )
         if following:
             continue  # "the best-selling pickups in China:" introduces a list
