@@ -227,6 +227,11 @@ _COMPANY_SAID = re.compile(
     r"\b(?:the\s+(?:company|automaker|carmaker|firm|group|brand)|it)\s+(?:said|says|reported|announced|confirmed)\b",
     re.IGNORECASE,
 )
+_NAME_AFTER = re.compile(
+    r"^\s*(?:of|by|for|from|achieved\s+by|posted\s+by|were|was)\s+(?:the\s+|its\s+)?"
+    r"(?:[\w-]+\s+){0,2}?$",
+    re.IGNORECASE,
+)
 _FIGURE_ANAPHOR = re.compile(
     r"\b(?:this|that|these|it|the\s+(?:figure|total|number|result|tally|volume|count))\b",
     re.IGNORECASE,
@@ -672,6 +677,9 @@ class _Article:
             if len({m.name for m in noun.models}) > 1:
                 return brand or self.lexicon.model_brand(noun.models[0].name), None
             return brand, noun.models[0].name
+        named_after = self._subject_after(reader, candidate, clause)
+        if named_after is not None:
+            return named_after
         if re.match(
             r"\s*(?:which|who|that)\b", reader.text[clause[0] : clause[0] + 8], re.IGNORECASE
         ):
@@ -696,6 +704,19 @@ class _Article:
         if not any(c.position < position for c in candidates[:index]):
             return _subject_before(reader, reader.sentence.start, position)
         return None, None
+
+    def _subject_after(self, reader, candidate, clause) -> tuple[str | None, str | None] | None:
+        """'the 9,562 sales of the second-placed Toyota Hilux', '7,785 units achieved by the
+        Ford Ranger', 'of which 7,100 were Cybertrucks': the name after the figure."""
+        if candidate.number is None:
+            return None
+        end = candidate.noun.end if candidate.noun is not None else candidate.number.end
+        for mention in reader.mentions_in(("model", "manufacturer"), end, clause[1]):
+            if _NAME_AFTER.match(self.text[end : mention.start]):
+                brand, model = last_names(reader, mention.start, mention.end + 1)
+                return _reconcile(self.lexicon, brand, model)
+            break
+        return None
 
     def _carried_model(
         self, reader: SentenceReader, candidate: Candidate, clause: tuple[int, int], brand: str

@@ -177,6 +177,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        "quarter_to_date",
+        re.compile(
+            r"\b(?:through|thru|by\s+the\s+end\s+of|up\s+to|to\s+the\s+end\s+of)\s+(?:the\s+)?"
+            r"(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth)\s+quarter)"
+            r"(?:\s+(?:of\s+)?" + _y("y") + r")?",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "quarter",
         re.compile(
             r"\b(?:(?P<fiscal>fiscal|financial)\s+)?(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
@@ -205,15 +214,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "fiscal_year",
         re.compile(
             r"\b(?:FY\s?'?(?P<fy>\d{4}|\d{2})|fiscal(?:\s+year)?\s+(?P<fy2>\d{4})|(?P<fy3>\d{4})[-/](?P<fy3b>\d{2})\s+(?:financial|fiscal)\s+year|(?:financial|fiscal)\s+year\s+(?P<fy4>\d{4})(?:[-/](?P<fy4b>\d{2}))?)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "quarter_to_date",
-        re.compile(
-            r"\b(?:through|thru|by\s+the\s+end\s+of|up\s+to|to\s+the\s+end\s+of)\s+(?:the\s+)?"
-            r"(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth)\s+quarter)"
-            r"(?:\s+(?:of\s+)?" + _y("y") + r")?",
             re.IGNORECASE,
         ),
     ),

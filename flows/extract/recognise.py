@@ -166,6 +166,7 @@ def build_gazetteer(reference: Reference) -> Gazetteer:
     by_key: dict[str, list[tuple[_Alias, bool, int]]] = defaultdict(list)
     aliases_of: dict[str, list[_Alias]] = defaultdict(list)
     brand_keys: dict[str, set[str]] = defaultdict(set)  # manufacturer -> its alias keys
+    spaced_keys: dict[str, set[str]] = defaultdict(set)
     for entity in reference.entities:
         names = [(entity.name, False), *((alias, False) for alias in entity.aliases)]
         names += [(demonym, True) for demonym in entity.demonyms]
@@ -187,6 +188,11 @@ def build_gazetteer(reference: Reference) -> Gazetteer:
             )
             index[alias.key[0]].append(alias)
             aliases_of[_key(name)].append(alias)
+            # "Manufacturers & Traders" reads as "manufacturers   traders" in the match
+            # view (one space per character): that spacing is a key of its own.
+            spaced = match_view(name).strip()
+            if spaced != _key(name):
+                spaced_keys[_key(name)].add(spaced)
             if entity.type == "manufacturer":
                 brand_keys[entity.name].add(_key(name))
         if entity.type == "facility":
@@ -219,6 +225,8 @@ def build_gazetteer(reference: Reference) -> Gazetteer:
                         # "KGM Musso EV" is not read as "KGM Musso" + a stray "EV".
                         continue
             by_key[key].append((alias, False, prefix))
+            for spaced in spaced_keys.get(key, ()):
+                by_key[spaced].append((alias, False, prefix))
             if alias.key[-1].isalpha() and len(alias.key[-1]) >= 2:
                 for suffix in ("s", "es"):
                     by_key[key + suffix].append((alias, True, prefix))
