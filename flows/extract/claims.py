@@ -628,7 +628,10 @@ class _Article:
         for number, change in changes:
             clause_index = reader.clause_index(number.start)
             clause = reader.clauses[clause_index]
-            own_level = any(c.clause == clause_index and c.unit == "units" for c in candidates)
+            own_level = any(
+                c.clause == clause_index and c.unit == "units" and c.value is not None
+                for c in candidates
+            )
             cue = nearest_cue(reader, number.start, clause, ("noun", "verb"))
             if cue is not None and cue.metric not in COUNT_METRICS:
                 cue = None

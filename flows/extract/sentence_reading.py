@@ -53,13 +53,13 @@ _BASELINE_BEFORE = re.compile(
 
 
 _RANK_AFTER = re.compile(
-    r"^(?:-|\s)?(?:place|spot|position|placed|ranked|best[- ]?sell(?:ing|er)|most[- ]popular|biggest[- ]selling|largest[- ]selling|top[- ]selling|most[- ]sold|most[- ]registered)\b",
+    r"^(?:-|\s)?(?:place|spot|position|placed|ranked|best(?:[- ]\s?)?sell(?:ing|er)|most[- ]popular|biggest[- ]selling|largest[- ]selling|top[- ]selling|most[- ]sold|most[- ]registered)\b",
     re.IGNORECASE,
 )
 
 
 RANK_ONE = re.compile(
-    r"\b(?:best[- ]\s?selling|top[- ]selling|biggest[- ]selling|most[- ]sold|most[- ]registered"
+    r"\b(?:best(?:[- ]\s?)?selling|top[- ]selling|biggest[- ]selling|most[- ]sold|most[- ]registered"
     r"|best[- ]?seller|top[- ]seller|number[- ]one[- ]selling|most[- ]popular|top\s+spot"
     r"|(?:back\s+)?on\s+top\s+of|no\.?\s?1\s+(?:sales\s+)?spot)\b",
     re.IGNORECASE,
@@ -367,9 +367,16 @@ class SentenceReader(SentenceView):
             for m in _WORD.finditer(text, sentence.start, sentence.end)
         ]
         self.word_starts = [w[0] for w in self.words]
+        counts = [
+            (n.start, n.end)
+            for n in scan.within("numbers", sentence.start, sentence.end)
+            if n.kind == "count"
+        ]
         self.periods = [
             PeriodMention(p, bool(EVENT_BEFORE.search(text, self.clause_span(p.start)[0], p.start)))
             for p in scan.within("periods", sentence.start, sentence.end)
+            # "recorded 2022 deliveries": the number is a count, not the year 2022.
+            if not any(p.start <= a and b <= p.end for a, b in counts)
         ]
         period_spans = [(p.match.start, p.match.end) for p in self.periods]
         self.numbers = [
@@ -672,12 +679,17 @@ def read_candidates(
                 if previous_rank is not None
                 else []
             )
-            coordinated = previous_rank is not None and (
-                re.fullmatch(r",?\s*(?:and|or|,)\s*", gap)
-                or (
-                    re.search(r"(?:,|;)?\s+(?:and|while)\s+(?:the\s+)?", gap)
-                    and named_between
-                    and reader.text[named_between[-1].end : number.start].strip() == ""
+            coordinated = (
+                previous_rank is not None
+                and (
+                    re.fullmatch(r",?\s*(?:and|or|,)\s*", gap)
+                    # "ranked first in pickup sales and third in overall LCV sales"
+                    or (re.fullmatch(r"\s+in\s+[\w\s-]{1,40}?\s+and\s+", gap) and not named_between)
+                    or (
+                        re.search(r"(?:,|;)?\s+(?:and|while)\s+(?:the\s+)?", gap)
+                        and named_between
+                        and reader.text[named_between[-1].end : number.start].strip() == ""
+                    )
                 )
             )
             if coordinated or _ordinal_is_rank(reader, number):
