@@ -102,12 +102,16 @@ class Claim:
 
 _ATTRIBUTION_BEFORE = re.compile(
     r"(?:according\s+to(?:\s+(?:the\s+)?(?:\w+\s+){0,2}(?:data|figures|statistics|numbers|estimates|a\s+report|research|analysis|tally)(?:\s+\w+){0,3}\s+(?:from|by|of))?(?:\s+the(?:\s+[a-z][\w-]*){1,4})?"
+    # "according to industry tracker Carisyou", "according to market researcher JATO"
+    r"(?:\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}?)?"
     r"|(?:data|figures|statistics|numbers|estimates|reports?|research|analysis|tallies|tally)(?:\s+\w+){0,2}\s+(?:from|by|of|compiled\s+by|released\s+by|published\s+by)"
-    r"|compiled\s+by|released\s+by|published\s+by|citing|cited\s+by|sourced\s+from|per)\s+(?:the\s+)?(?:latest\s+)?$",
+    r"|compiled\s+by|released\s+by|published\s+by|citing|cited\s+by|sourced\s+from|per)\s*(?:the\s+)?(?:latest\s+)?$",
     re.IGNORECASE,
 )
 _ATTRIBUTION_AFTER = re.compile(
-    r"^(?:'s)?\s*(?:\([A-Z&]+\)\s*)?(?:(?:latest\s+|new\s+|official\s+|preliminary\s+|registration\s+|sales\s+)?(?:data|figures|statistics|numbers|estimates|research|report|tally)\s+)?"
+    # "KBB's Q2 sales report bolsters ...", "Cox's data shows"
+    r"^'s\s+(?:[\w-]+\s+){0,3}?(?:data|figures|report|study|survey|estimates?|numbers|analysis|tally)\b"
+    r"|^(?:'s)?\s*(?:\([A-Z&]+\)\s*)?(?:(?:latest\s+|new\s+|official\s+|preliminary\s+|registration\s+|sales\s+)?(?:data|figures|statistics|numbers|estimates|research|report|tally)\s+)?"
     r"(?:show|shows|showed|shown|showing|reveal|reveals|revealed|indicate|indicates|indicated|said|says|saying|reported|reports|reporting|estimated|estimates|estimating|found|finds|counted|counts|recorded|confirmed|puts|put|calculates|calculated|tallied|tallies|announced)\b",
     re.IGNORECASE,
 )
@@ -241,13 +245,32 @@ _CREDIT_ANAPHOR = re.compile(
     r"(?:association|body|industry\s+body|agency|ministry|federation|council|institute|bureau"
     r"|administration|organi[sz]ation|chamber|consultancy|research\s+firm|data\s+provider)"
     r"|the\s+(?:association|agency|ministry|federation|council|institute|bureau)\s+"
-    r"(?:said|says|added|reported|noted))\b",
+    r"(?:said|says|added|reported|noted)"
+    # "The report, which extracts registration data, suggests ...": the report credited before
+    r"|the\s+(?:report|study|survey|data|figures|analysis|estimates?)\b(?:,[^,]{0,80},)?\s+"
+    r"(?:shows?|showed|suggests?|suggested|says|said|found|finds|indicates?|indicated|puts|put))\b",
     re.IGNORECASE,
 )
 _SPOKEN = re.compile(r"\b(?:said|says|told|added|noted|explained|stated|wrote)\b", re.IGNORECASE)
 
 
-def _attribution(reader: SentenceView, before: int | None = None) -> str | None:
+def _credited(mention: Mention, reader: SentenceView, reference: Reference) -> str | None:
+    """The organisation a credit names: itself, or a person's organisation ("according to
+    Cui Dongshu, secretary general of the CPCA")."""
+    if mention.type != "person":
+        return mention.name
+    entity = reference.get("person", mention.name)
+    if entity is not None and entity.parent:
+        return entity.parent
+    organisations = [
+        m for m in reader.mentions if m.type == "organization" and m.start > mention.end
+    ]
+    return organisations[0].name if organisations else None
+
+
+def _attribution(
+    reader: SentenceView, reference: Reference, before: int | None = None
+) -> str | None:
     """The organisation a sentence credits for its numbers, if it names one."""
     limit = reader.sentence.end if before is None else before
     if _COMPANY_SAID.search(reader.text, reader.sentence.start, reader.sentence.end):
@@ -260,14 +283,14 @@ def _attribution(reader: SentenceView, before: int | None = None) -> str | None:
         if brands:
             return brands[0].name
     for mention in reader.mentions:
-        if mention.type not in ("organization", "manufacturer"):
+        if mention.type not in ("organization", "manufacturer", "person"):
             continue
         lead = reader.text[max(reader.sentence.start, mention.start - 70) : mention.start]
         if _VIA.search(lead) or _SPEAKING_WITH.search(lead):
             continue
         tail = reader.text[mention.end : min(reader.sentence.end, mention.end + 90)]
         if _ATTRIBUTION_BEFORE.search(lead):
-            return mention.name
+            return _credited(mention, reader, reference)
         if mention.type == "organization" and _ATTRIBUTION_AFTER.match(tail):
             return mention.name
         if (
@@ -341,7 +364,7 @@ class _Article:
                 for c in scan.within("powertrain_cues", sentence.start, sentence.end)
                 if not inside(c[0], entity_spans)
             ]
-            source = _attribution(view)
+            source = _attribution(view, self.reference)
             if source is None and _CREDIT_ANAPHOR.search(self.text, sentence.start, sentence.end):
                 # "..., said the association": the body credited before.
                 source = self.ctx.carried(sentence, "source", reach=12, widen=True)
@@ -1032,10 +1055,18 @@ _COUNT_HEADER = re.compile(
 
 
 def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of the cells of a "| a | b |" row, without padding."""
+    """Spans of the cells of a "| a | b |" (or "a | b |") row, without padding."""
     cells = []
+    row = text[start:end]
+    if not row.lstrip().startswith("|"):
+        first = row.index("|")
+        inner = row[:first]
+        left = start + len(inner) - len(inner.lstrip())
+        cells.append((left, max(left, start + len(inner.rstrip()))))
+        start += first
+        row = text[start:end]
     position = start
-    for part in text[start:end].split("|")[1:-1]:
+    for part in row.split("|")[1:-1]:
         position = text.index("|", position) + 1
         inner_start = position + (len(part) - len(part.lstrip()))
         inner_end = position + len(part.rstrip())

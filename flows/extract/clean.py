@@ -42,7 +42,8 @@ class CleanArticle:
 # Paragraphs are separated by a blank line, so the cleaned text reads back as the same
 # paragraphs (cleaning it again changes nothing).
 PARAGRAPH_BREAK = "\n\n"
-_TABLE_ROW = re.compile(r"^\|.*\|$")
+# "| a | b |", and "a | b |" as some pages write their tables (two pipes at least).
+_TABLE_ROW = re.compile(r"^\|.*\|$|^[^|]+\|[^|]*\|(?:[^|]*\|)*$")
 # One or more list markers ("- ", "1. ", "• - "): all go, so the text is clean in one pass.
 _BULLET = re.compile(r"^(?:(?:[•·▪◦●○■□►▸‣⁃*–-]|\d{1,2}[.)])\s+)+")
 _TERMINAL = re.compile(r"[.!?…:;]['\")\]]*$")

@@ -685,8 +685,12 @@ def _reported_months(text: str, published: date | None) -> list[date]:
         _, period_end, explicit = _resolve(kind, match, published, 1)
         if period_end is None or (published is None and not explicit):
             continue
-        if _FUTURE_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+        lead = text[max(0, match.start() - 40) : match.start()]
+        if _FUTURE_BEFORE.search(lead):
             continue
+        if _COMPARISON_BEFORE.search(lead) or _SAME_PERIOD.search(lead):
+            # "compared to March 2024": the article reports the March a year on.
+            period_end = month_end(period_end.year + 1, period_end.month)
         period_start = _resolve(kind, match, published, 1)[0]
         if published is not None and period_start is not None:
             if period_start >= published:
