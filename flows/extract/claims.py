@@ -995,7 +995,10 @@ class _Article:
                 for p in in_clause
                 if not _STATEMENT_DATE.search(reader.text, max(clause[0], p.start - 30), p.start)
             ]
-            return (own[0].period_start, own[0].period_end) if own else (None, None)
+            if not own:
+                return None, None
+            nearest = min(own, key=lambda p: abs(p.start - candidate.position))
+            return nearest.period_start, nearest.period_end
         if in_clause:
             nearest = min(in_clause, key=lambda p: abs(p.start - candidate.position))
             return nearest.period_start, nearest.period_end

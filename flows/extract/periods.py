@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
@@ -168,7 +168,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "year_to_month",
         re.compile(
-            r"\b(?P<kw>through|thru|by|until|up\s+to|as\s+of|to\s+the\s+end\s+of|year[- ]to[- ]date\s+(?:through|to|in)|ytd\s+(?:through|to))\s+(?:the\s+end\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
+            r"\b(?P<kw>through|thru|by|until|up\s+to|as\s+of|to\s+the\s+end\s+of|at\s+the\s+end\s+of|year[- ]to[- ]date\s+(?:through|to|in)|ytd\s+(?:through|to))\s+(?:the\s+end\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
             + _m("m")
             + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?\b)?(?:,?\s+"
             + _y("y")
@@ -688,10 +688,15 @@ def _reported_months(text: str, published: date | None) -> list[date]:
         lead = text[max(0, match.start() - 40) : match.start()]
         if _FUTURE_BEFORE.search(lead):
             continue
+        period_start = _resolve(kind, match, published, 1)[0]
         if _COMPARISON_BEFORE.search(lead) or _SAME_PERIOD.search(lead):
+            if not explicit:
+                continue  # "compared with November": the month before, not the data month
             # "compared to March 2024": the article reports the March a year on.
             period_end = month_end(period_end.year + 1, period_end.month)
-        period_start = _resolve(kind, match, published, 1)[0]
+            period_start = (
+                date(period_start.year + 1, period_start.month, 1) if period_start else None
+            )
         if published is not None and period_start is not None:
             if period_start >= published:
                 continue
@@ -721,7 +726,7 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
         latest = max(ends)
         year, month = _shift_month(latest.year, latest.month, 1)
         return date(year, month, 1), "month"
-    years = set()
+    years: Counter = Counter()
     for _kind, match in _matches(text, 0, len(text), {"year"}):
         prep = (match.group("prep") or "").lower()
         if prep in ("by", "until", "before", "since"):
@@ -731,10 +736,10 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
         lead = re.sub(r"(?:calendar\s+|financial\s+|fiscal\s+)?(?:year\s+)?$", "", lead)
         # "up 12% on 2023", "compared with 2023": the article reports a later year.
         compared = prep == "from" or _COMPARISON_BEFORE.search(lead) or _SAME_PERIOD.search(lead)
-        years.add(year + 1 if compared else year)
+        years[year + 1 if compared else year] += 1
     if years:
-        # Known only to the year: dated to its end, so "last month" and "November" fall
-        # inside that year.
+        # The latest year reported (an earlier one is a comparison). Known only to the
+        # year, it is dated to its end, so "last month" and "November" fall inside it.
         return date(max(years), 12, 31), "year"
     return None, None
 
