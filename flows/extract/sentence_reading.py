@@ -367,10 +367,11 @@ class SentenceReader(SentenceView):
             for m in _WORD.finditer(text, sentence.start, sentence.end)
         ]
         self.word_starts = [w[0] for w in self.words]
+        # Year-shaped counts only: "the first 11 months" holds a count that is part of it.
         counts = [
             (n.start, n.end)
             for n in scan.within("numbers", sentence.start, sentence.end)
-            if n.kind == "count"
+            if n.kind == "count" and n.value is not None and 1900 <= n.value <= 2100
         ]
         self.periods = [
             PeriodMention(p, bool(EVENT_BEFORE.search(text, self.clause_span(p.start)[0], p.start)))
