@@ -236,6 +236,12 @@ _NAME_AFTER = re.compile(
     r"(?:[\w-]+\s+){0,2}?$",
     re.IGNORECASE,
 )
+_MONTH_ON_MONTH = re.compile(r"\bmonth[- ](?:on|over)[- ]month\b|\bMoM\b", re.IGNORECASE)
+# "the January–November decline of 6.25%": a period that is the change's own.
+_DATED_CHANGE = re.compile(
+    r"\s*(?:'s\s+)?(?:sales\s+|volume\s+)?(?:decline|decrease|drop|fall|increase|rise|growth|gain|jump|slide)s?\s+(?:of\s+)?(?:about\s+|around\s+|nearly\s+|almost\s+|some\s+)?[-+−]?$",
+    re.IGNORECASE,
+)
 _FIGURE_ANAPHOR = re.compile(
     r"\b(?:this|that|these|it|the\s+(?:figure|total|number|result|tally|volume|count))\b",
     re.IGNORECASE,
@@ -390,6 +396,7 @@ class _Article:
                 if not p.comparison
                 and not p.future
                 and p.period_start
+                and p.period_start != p.period_end  # "the September 30 expiration" dates an event
                 and not _EVENT_BEFORE.search(self.text, sentence.start, p.start)
             ]
             if main:
@@ -648,6 +655,8 @@ class _Article:
         figures before it count."""
         remaining = []
         levels = [c for c in candidates if c.unit == "units"]
+        level_metric = levels[-1].metric if levels else context_metric
+        earlier: Candidate | None = None  # the change-only claim before, for "..., but a 7.1% drop"
         for number, change in changes:
             clause_index = reader.clause_index(number.start)
             clause = reader.clauses[clause_index]
@@ -658,19 +667,44 @@ class _Article:
             cue = nearest_cue(reader, number.start, clause, ("noun", "verb"))
             if cue is not None and cue.metric not in COUNT_METRICS:
                 cue = None
-            named = reader.mentions_in(("model", "manufacturer"), clause[0], number.start)
-            stands_alone = not levels or named or (cue is not None and cue.start < number.start)
-            # Without a word of what it counts, a change is a claim only about something:
-            # a name, or a pointer back to the figure before ("This is a 35.6% increase").
-            refers = named or _FIGURE_ANAPHOR.search(self.text, clause[0], number.start)
-            metric = (
-                cue.metric
-                if cue is not None
-                else (context_metric if not levels and refers else None)
+            named = reader.mentions_in(("model", "manufacturer"), clause[0], number.start) or [
+                c for c in reader.powertrain_cues if clause[0] <= c[0] < number.start
+            ]  # "with diesel down nearly 20%"
+            # "the January–November decline of 6.25%": a change with a period of its own.
+            dated = [
+                p.match
+                for p in reader.periods
+                if p.match.period_start
+                and clause[0] <= p.match.start < number.start
+                and not p.match.comparison
+                and not p.event
+            ]
+            own_period = bool(dated) and (
+                not own_level or bool(_DATED_CHANGE.match(self.text, dated[-1].end, number.start))
             )
+            stands_alone = (
+                not levels
+                or named
+                or own_period
+                or (cue is not None and cue.start < number.start)
+            )
+            # Without a word of what it counts, a change is a claim only about something:
+            # a name, a pointer back to the figure before ("This is a 35.6% increase"), a
+            # change before it that it is coordinated with, or a period of its own.
+            refers = named or _FIGURE_ANAPHOR.search(self.text, clause[0], number.start)
+            if cue is not None:
+                metric = cue.metric
+            elif not levels and refers:
+                metric = context_metric
+            elif earlier is not None and earlier.clause != clause_index:
+                metric = earlier.metric
+            elif own_period and levels:
+                metric = level_metric
+            else:
+                metric = None
             if reader.sentence.kind in ("title", "dek", "heading") and not levels:
                 metric = None  # a headline's change sums up the story's figures
-            if own_level or metric is None or not stands_alone:
+            if (own_level and not own_period) or metric is None or not stands_alone:
                 remaining.append((number, change))
                 continue
             if metric == "sales" and reader.has_kind("export_modifier", clause[0], clause[1]):
@@ -687,6 +721,7 @@ class _Article:
             candidate.change = change
             candidate.change_basis = change_basis(reader.text, number)
             candidates.append(candidate)
+            earlier = candidate
         return remaining
 
     def _entity(
@@ -713,6 +748,8 @@ class _Article:
             brand, model = _subject_before(reader, reader.sentence.start, clause[0])
             if brand or model:
                 return brand, model
+        if self._several_makers(reader, clause[0], position):
+            return None, None
         brand, model = _subject_before(reader, clause[0], position)
         if brand or model:
             return brand, model
@@ -728,8 +765,22 @@ class _Article:
             # "targeting 90,000 sales and a 7% share": one subject, two numbers.
             return claims[-1].manufacturer, claims[-1].model
         if not any(c.position < position for c in candidates[:index]):
+            if self._several_makers(reader, reader.sentence.start, position):
+                return None, None
             return _subject_before(reader, reader.sentence.start, position)
         return None, None
+
+    def _several_makers(self, reader: SentenceReader, start: int, position: int) -> bool:
+        """'five carmakers — Hyundai, Kia, GM Korea, Renault Korea and KGM — sold a combined
+        13,475': a figure of several makers together belongs to none of them."""
+        if position - start < 2:
+            return False
+        makers = {
+            m.name for m in reader.mentions_in(("manufacturer",), start, position)
+        }
+        models = reader.mentions_in(("model",), start, position)
+        combined = _AGGREGATE.search(reader.text, start, position + 40)
+        return not models and (len(makers) >= 3 or (len(makers) == 2 and bool(combined)))
 
     def _subject_after(self, reader, candidate, clause) -> tuple[str | None, str | None] | None:
         """'the 9,562 sales of the second-placed Toyota Hilux', '7,785 units achieved by the
@@ -965,6 +1016,16 @@ class _Article:
         ):
             # A year still running when the article reports can only be counted to date.
             return start, as_of
+        if (
+            candidate.metric in COUNT_METRICS
+            and as_of is not None
+            and start is not None
+            and (end - start).days > 31
+            and not any(clause[0] <= p.match.start < clause[1] for p in reader.periods)
+            and _MONTH_ON_MONTH.search(self.text, reader.sentence.start, reader.sentence.end)
+        ):
+            # "Diesel: 16,060 units, +19% month-on-month": a month's figure, the data month.
+            return date(as_of.year, as_of.month, 1), as_of
         return start, end
 
     def _stated_period(self, reader, candidate, clause, fact) -> tuple[date | None, date | None]:

@@ -282,11 +282,11 @@ _CORE_GROUPS = {
     "d",
 }
 _COMPARISON_BEFORE = re.compile(
-    r"\b(?:compared\s+(?:with|to)|from|versus|vs\.?|than|against|over|on|relative\s+to|up\s+from|down\s+from|same\s+(?:period|month|quarter|time)\s+(?:in|of|last)?)\s+(?:the\s+)?(?:same\s+(?:period|month|quarter|time)\s+(?:in|of|a)?\s*)?$",
+    r"\b(?:compared\s+(?:with|to)|from|versus|vs\.?|than|against|over|on|relative\s+to|up\s+from|down\s+from|(?:same|equivalent|corresponding|comparable)\s+(?:period|month|quarter|time)\s+(?:in|of|last)?)\s+(?:the\s+)?(?:(?:same|equivalent|corresponding|comparable)\s+(?:period|month|quarter|time)\s+(?:in|of|a)?\s*)?$",
     re.IGNORECASE,
 )
 _SAME_PERIOD = re.compile(
-    r"(?:same\s+(?:period|month|quarter|time)\s+(?:in|of|a|last)?\s*|year[- ]earlier\s+)$",
+    r"(?:(?:same|equivalent|corresponding|comparable)\s+(?:period|month|quarter|time)\s+(?:in|of|a|last)?\s*|year[- ]earlier\s+)$",
     re.IGNORECASE,
 )
 _FUTURE_BEFORE = re.compile(

@@ -758,7 +758,7 @@ def _count_candidate(
         metric, verb = cue.metric, cue.phrase
     elif target and (noun.kind == "vehicle" or bare):
         metric, verb = "sales", None
-    elif noun.kind in ("vehicle",) or bare:
+    elif noun.kind in ("vehicle",) or bare or _dated_figure(reader, number):
         previous = next((c for c in reversed(claims) if c.metric in COUNT_METRICS), None)
         metric = previous.metric if previous else context_metric
         verb = None
@@ -781,6 +781,18 @@ def _count_candidate(
         verb=verb,
         via_modifier=via_modifier,
         noun=noun,
+    )
+
+
+_FIGURE_WORD = re.compile(r"\b(?:figure|total|tally|volume)s?\b", re.IGNORECASE)
+
+
+def _dated_figure(reader: SentenceReader, number: NumberMatch) -> bool:
+    """'The yearly figure fell from 42,619 in 2019 to 38,117 in 2020': a bare number
+    with a period of its own, in a sentence about a figure named before."""
+    dated = any(0 <= p.match.start - number.end <= 5 for p in reader.periods)
+    return dated and bool(
+        _FIGURE_WORD.search(reader.text, reader.sentence.start, number.start)
     )
 
 
