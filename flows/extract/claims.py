@@ -105,7 +105,8 @@ _ATTRIBUTION_BEFORE = re.compile(
     # "according to industry tracker Carisyou", "according to market researcher JATO"
     r"(?:\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}?)?"
     r"|(?:data|figures|statistics|numbers|estimates|reports?|research|analysis|tallies|tally)(?:\s+\w+){0,2}\s+(?:from|by|of|compiled\s+by|released\s+by|published\s+by)"
-    r"|compiled\s+by|released\s+by|published\s+by|citing|cited\s+by|sourced\s+from|per)\s*(?:the\s+)?(?:latest\s+)?$",
+    r"|compiled\s+by|released\s+by|published\s+by|citing|cited\s+by|sourced\s+from|per"
+    r"|(?:data\s+)?sources?\s*:)\s*(?:the\s+)?(?:latest\s+)?$",
     re.IGNORECASE,
 )
 _ATTRIBUTION_AFTER = re.compile(
@@ -409,6 +410,8 @@ class _Article:
                 reader = SentenceReader(scan, sentence, mentions)
             if sentence.kind == "table_row":
                 found = self._table_claims(view)
+            elif _FIGURE_ROW.match(self.text, sentence.start, sentence.end):
+                found = self._figure_row_claims(view)
             elif sentence.kind == "table_header":
                 found = []
             elif reader is not None and (
@@ -509,9 +512,10 @@ class _Article:
                 manufacturer=brand,
                 model=model,
                 region=list(region or []),
-                powertrain=self.lexicon.model_powertrain(model, brand)
-                if role == "count" and model
-                else "all",
+                powertrain=(
+                    self.lexicon.model_powertrain(model, brand) if role == "count" and model else None
+                )
+                or "all",
                 period_start=column_period[0] if column_period else None,
                 period_end=column_period[1] if column_period else None,
                 source_org=source,
@@ -524,6 +528,57 @@ class _Article:
                 level = claim
         if level is not None and change is not None:
             level.change_pct = change
+        return claims
+
+    def _figure_row_claims(self, view: SentenceView) -> list[Claim]:
+        """A table flattened to lines: 'Brand Ford Ranger Mitsubishi Triton Toyota Hilux'
+        then 'Units 7785 1816 1473', one figure under each name of the line before."""
+        sentence = view.sentence
+        if sentence.index == 0:
+            return []
+        names_line = self.sentences[sentence.index - 1]
+        entities = _named_entities(
+            SentenceView(self.text, names_line, self.by_sentence.get(names_line.index, []))
+        )
+        label = _FIGURE_ROW.match(self.text, sentence.start, sentence.end)
+        numbers = [
+            n
+            for n in find_numbers(self.text, label.start("figures"), sentence.end, self.reference)
+            if n.value is not None
+        ]
+        if len(entities) < 2 or len(numbers) != len(entities):
+            return []
+        role, metric = _column_role(label.group("label"), self.lexicon)
+        if role not in ("count", "share"):
+            return []
+        period = self.ctx.carried(names_line, "period")
+        region = self.ctx.carried(names_line, "markets") or []
+        source = self.ctx.carried(names_line, "source")
+        claims = []
+        for (brand, model), number in zip(entities, numbers, strict=True):
+            share = role == "share"
+            claims.append(
+                Claim(
+                    article=self.article,
+                    sentence_index=sentence.index,
+                    sentence=self.text[sentence.start : sentence.end],
+                    metric="market_share"
+                    if share
+                    else metric or self.ctx.carried(names_line, "metric") or "sales",
+                    value=number.value,
+                    unit="percent" if share else "units",
+                    manufacturer=brand,
+                    model=model,
+                    region=list(region),
+                    powertrain=(self.lexicon.model_powertrain(model, brand) if model else None) or "all",
+                    period_start=period[0] if period else None,
+                    period_end=period[1] if period else None,
+                    source_org=source,
+                    value_start=number.start,
+                    value_end=number.end,
+                    value_text=number.text,
+                )
+            )
         return claims
 
     # -- one sentence --------------------------------------------------------
@@ -788,12 +843,16 @@ class _Article:
         if candidate.number is None:
             return None
         end = candidate.noun.end if candidate.noun is not None else candidate.number.end
-        for mention in reader.mentions_in(("model", "manufacturer"), end, clause[1]):
-            if _NAME_AFTER.match(self.text[end : mention.start]):
-                brand, model = last_names(reader, mention.start, mention.end + 1)
-                return _reconcile(self.lexicon, brand, model)
-            break
-        return None
+        mentions = reader.mentions_in(("model", "manufacturer"), end, clause[1])
+        if not mentions or not _NAME_AFTER.match(self.text[end : mentions[0].start]):
+            return None
+        name_end = mentions[0].end
+        for mention in mentions[1:]:  # "the Ford Ranger": the brand and the model after it
+            if self.text[name_end : mention.start].strip():
+                break
+            name_end = max(name_end, mention.end)
+        brand, model = last_names(reader, mentions[0].start, name_end + 1)
+        return _reconcile(self.lexicon, brand, model)
 
     def _carried_model(
         self, reader: SentenceReader, candidate: Candidate, clause: tuple[int, int], brand: str
@@ -1137,6 +1196,30 @@ def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
         cells.append((inner_start, max(inner_start, inner_end)))
         position += len(part)
     return cells
+
+
+# "Units 7785 1816 1473 255": a label, then only figures.
+_FIGURE_ROW = re.compile(
+    r"\s*(?P<label>[A-Za-z][A-Za-z ()/%.-]{0,30}?)\s+(?P<figures>\d[\d,.]*%?(?:\s+\d[\d,.]*%?)+)\s*$"
+)
+
+
+def _named_entities(view: SentenceView) -> list[tuple[str | None, str | None]]:
+    """The brands and models a line names, one entry per name ('Ford Ranger' is one)."""
+    found = names_in(view, view.sentence.start, view.sentence.end)
+    entities: list[tuple[str | None, str | None]] = []
+    pending: str | None = None  # a brand waiting to see whether a model follows it
+    for mention in found:
+        if mention.type == "manufacturer":
+            if pending is not None:
+                entities.append((pending, None))
+            pending = mention.name
+        else:
+            entities.append((pending or mention.owner, mention.name))
+            pending = None
+    if pending is not None:
+        entities.append((pending, None))
+    return entities
 
 
 def _column_role(header: str, lexicon: Lexicon) -> tuple[str | None, str | None]:
