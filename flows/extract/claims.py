@@ -41,6 +41,7 @@ from flows.extract.sentence_reading import (
     inside,
     last_names,
     lexicon_for,
+    RESPECTIVELY,
     map_respectively,
     names_in,
     nearest_cue,
@@ -336,6 +337,8 @@ class _Article:
             self.by_sentence.setdefault(mention.sentence, []).append(mention)
         self.fiscal_start = self._fiscal_start(mentions)
         self.markets = markets_for(reference)
+        # The claims of the last sentence that had any, for what the next one points back to.
+        self.previous_claims: tuple[int, list[Claim]] = (-1, [])
         self.ctx = ArticleContext(
             text,
             sentences,
@@ -421,6 +424,7 @@ class _Article:
             else:
                 found = None
             if found is not None:
+                self.previous_claims = (sentence.index, found)
                 fact.has_claims = bool(found)
                 dated = [
                     c
@@ -593,7 +597,9 @@ class _Article:
         candidates.sort(key=lambda c: c.position)
         attach_changes(candidates, changes, reader)
         attach_baselines(candidates, baselines)
-        respectively = map_respectively(reader, candidates)
+        respectively = map_respectively(reader, candidates) or self._respective_to_before(
+            reader, candidates
+        )
         sentence_text = self.text[sentence.start : sentence.end]
         names_here = reader.mentions_in(("model", "manufacturer"), sentence.start, sentence.end)
         company_reference = bool(_COMPANY_REFERENCE.search(sentence_text))
@@ -622,6 +628,8 @@ class _Article:
             brand, model = self._entity(
                 reader, candidate, clause, index, candidates, respectively, claims, previous
             )
+            if brand is None and model is None and candidate.value is None:
+                brand, model = self._figure_pointed_back(reader, candidate, clause)
             if (
                 brand is None
                 and model is None
@@ -746,7 +754,11 @@ class _Article:
             # Without a word of what it counts, a change is a claim only about something:
             # a name, a pointer back to the figure before ("This is a 35.6% increase"), a
             # change before it that it is coordinated with, or a period of its own.
-            refers = named or _FIGURE_ANAPHOR.search(self.text, clause[0], number.start)
+            refers = (
+                named
+                or _FIGURE_ANAPHOR.search(self.text, clause[0], number.start)
+                or RESPECTIVELY.search(self.text, reader.sentence.start, reader.sentence.end)
+            )
             if cue is not None:
                 metric = cue.metric
             elif not levels and refers:
@@ -824,6 +836,44 @@ class _Article:
                 return None, None
             return _subject_before(reader, reader.sentence.start, position)
         return None, None
+
+    def _figure_pointed_back(
+        self, reader: SentenceReader, candidate: Candidate, clause: tuple[int, int]
+    ) -> tuple[str | None, str | None]:
+        """'However, this represents a 42.5% decline': the change is of the figure the
+        sentence before stated, and about what that figure was about."""
+        index, previous = self.previous_claims
+        if index != reader.sentence.index - 1 or candidate.number is None:
+            return None, None
+        if not _FIGURE_ANAPHOR.search(self.text, clause[0], candidate.number.start):
+            return None, None
+        counts = [c for c in previous if c.metric in COUNT_METRICS and c.value is not None]
+        return (counts[-1].manufacturer, counts[-1].model) if counts else (None, None)
+
+    def _respective_to_before(
+        self, reader: SentenceReader, candidates: list[Candidate]
+    ) -> dict[int, tuple[str | None, str | None]]:
+        """'Both models saw declines of 19.3% and 35.8%, respectively': the subjects are the
+        ones the sentence before gave figures for, in their order."""
+        sentence = reader.sentence
+        index, previous = self.previous_claims
+        if (
+            index != sentence.index - 1
+            or not RESPECTIVELY.search(self.text, sentence.start, sentence.end)
+            or reader.mentions_in(("model", "manufacturer"), sentence.start, sentence.end)
+        ):
+            return {}
+        subjects = list(
+            dict.fromkeys(
+                (c.manufacturer, c.model)
+                for c in previous
+                if c.metric in COUNT_METRICS and (c.manufacturer or c.model)
+            )
+        )
+        changes = [c for c in candidates if c.value is None and c.change is not None]
+        if len(subjects) < 2 or len(subjects) != len(changes):
+            return {}
+        return {id(c): subject for c, subject in zip(changes, subjects, strict=True)}
 
     def _several_makers(self, reader: SentenceReader, start: int, position: int) -> bool:
         """'five carmakers — Hyundai, Kia, GM Korea, Renault Korea and KGM — sold a combined

@@ -190,7 +190,9 @@ _SCIENTIFIC = re.compile(r"(\d+(?:\.\d+)?)(?:[eE]([+-]?\d+)|\^([+-]?\d+))$")
 # Before a year: "in 2024 sales rose", "2025 sales were" (a clause's first word), "the 2024 total".
 _YEAR_LEAD = re.compile(
     r"(?:^|[.;:!?]\s*|\b(?:in|during|for|since|by|until|of|from|through|throughout|across|over"
-    r"|the|and|to|calendar|fiscal|year|its|their|our|his|her|this|that|last|next)\s+)$",
+    r"|the|and|to|calendar|fiscal|year|its|their|our|his|her|this|that|last|next)\s+"
+    # "December 2024 sales", "Q3 2025 deliveries": a month or quarter before it dates it.
+    r"|\b(?:" + MONTHS + r"|Q[1-4]|H[12]|FY)\.?,?\s+)$",
     re.IGNORECASE,
 )
 _NEGATIVE_WORD = re.compile(r"\b(?:negative|minus)\s$", re.IGNORECASE)

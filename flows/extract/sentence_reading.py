@@ -513,10 +513,31 @@ def noun_phrase(reader: SentenceReader, number: NumberMatch) -> NounPhrase:
     return NounPhrase(noun, kind, end, models, verb_after)
 
 
+_BASIS_WORDS = frozenset(
+    ("year-on-year", "year-over-year", "yoy", "y-o-y", "month-on-month", "month-over-month", "mom")
+)
+
+
+def _coordinated_change(
+    reader: SentenceReader, previous: tuple[NumberMatch, float], number: NumberMatch
+) -> float | None:
+    """'declines of 41.2% and 27.4%': a percent joined to a change is a change the same way."""
+    before, change = previous
+    if not _COORDINATED.match(reader.text[before.end : number.start]):
+        return None
+    return -abs(number.value) if change < 0 else number.value
+
+
+_COORDINATED = re.compile(r"^\s*(?:,\s*|,?\s*and\s+|,?\s*or\s+)$")
+
+
 def _change_value(reader: SentenceReader, number: NumberMatch) -> float | None:
     """The signed change if a percent is a change ("up 12%", "a 68% jump")."""
     before = reader.words_before(number.start, 3)
-    after = [w[2] for w in reader.words_after(number.end, 2)]
+    after = [w[2] for w in reader.words_after(number.end, 5)]
+    # "a 42.5% year-on-year (YoY) decline": the basis stands between number and noun.
+    while after and after[0] in _BASIS_WORDS:
+        after.pop(0)
     if before and before[-1] == "to":
         return None  # "climbed to 41.2%": the new level, not the change
     if _PHRASAL_UP.search(
@@ -638,6 +659,8 @@ def read_candidates(
                 continue
             share = _is_share(reader, number)
             change = _change_value(reader, number)
+            if change is None and changes and not share:
+                change = _coordinated_change(reader, changes[-1], number)
             if change is not None and not share:
                 changes.append((number, change))
             elif share or (change is None and reader.has_kind("share", clause[0], clause[1])):
@@ -987,12 +1010,15 @@ def _noun_phrases(
     return pairs
 
 
+RESPECTIVELY = re.compile(r"\brespective(?:ly)?\b", re.IGNORECASE)
+
+
 def map_respectively(
     reader: SentenceReader, candidates: list[Candidate]
 ) -> dict[int, tuple[str | None, str | None]]:
     """'X and Y ranked sixth and eighth, respectively': values map to subjects in order."""
     text = reader.text[reader.sentence.start : reader.sentence.end]
-    if "respectively" not in text.lower() or len(candidates) < 2:
+    if not RESPECTIVELY.search(text) or len(candidates) < 2:
         return {}
     first = min(c.position for c in candidates)
     subjects = _noun_phrases(reader, reader.sentence.start, first)
