@@ -26,7 +26,9 @@ from flows.extract.recognise import Mention
 from flows.extract.segment import Sentence
 from flows.extract.sentence_reading import (
     COUNT_METRICS,
+    PARTITIVE,
     RANK_ONE,
+    RESPECTIVELY,
     SHARE_METRICS,
     TARGET_METRICS,
     ArticleScan,
@@ -41,7 +43,6 @@ from flows.extract.sentence_reading import (
     inside,
     last_names,
     lexicon_for,
-    RESPECTIVELY,
     map_respectively,
     names_in,
     nearest_cue,
@@ -380,7 +381,7 @@ class _Article:
                 source = self.ctx.carried(sentence, "source", reach=12, widen=True)
             fact = Facts(
                 markets=self.markets.markets(self.text, mentions, sentence.start, sentence.end),
-                powertrain=cues[-1][2] if cues else None,
+                powertrain=joined_scope(self.text, cues),
                 source=source,
                 # "Sales by Fuel Type": what the figures after it count, until one says.
                 metric=next(
@@ -517,7 +518,9 @@ class _Article:
                 model=model,
                 region=list(region or []),
                 powertrain=(
-                    self.lexicon.model_powertrain(model, brand) if role == "count" and model else None
+                    self.lexicon.model_powertrain(model, brand)
+                    if role == "count" and model
+                    else None
                 )
                 or "all",
                 period_start=column_period[0] if column_period else None,
@@ -574,7 +577,8 @@ class _Article:
                     manufacturer=brand,
                     model=model,
                     region=list(region),
-                    powertrain=(self.lexicon.model_powertrain(model, brand) if model else None) or "all",
+                    powertrain=(self.lexicon.model_powertrain(model, brand) if model else None)
+                    or "all",
                     period_start=period[0] if period else None,
                     period_end=period[1] if period else None,
                     source_org=source,
@@ -746,10 +750,7 @@ class _Article:
                 not own_level or bool(_DATED_CHANGE.match(self.text, dated[-1].end, number.start))
             )
             stands_alone = (
-                not levels
-                or named
-                or own_period
-                or (cue is not None and cue.start < number.start)
+                not levels or named or own_period or (cue is not None and cue.start < number.start)
             )
             # Without a word of what it counts, a change is a claim only about something:
             # a name, a pointer back to the figure before ("This is a 35.6% increase"), a
@@ -880,9 +881,7 @@ class _Article:
         13,475': a figure of several makers together belongs to none of them."""
         if position - start < 2:
             return False
-        makers = {
-            m.name for m in reader.mentions_in(("manufacturer",), start, position)
-        }
+        makers = {m.name for m in reader.mentions_in(("manufacturer",), start, position)}
         models = reader.mentions_in(("model",), start, position)
         combined = _AGGREGATE.search(reader.text, start, position + 40)
         return not models and (len(makers) >= 3 or (len(makers) == 2 and bool(combined)))
@@ -1041,7 +1040,7 @@ class _Article:
 
     def _powertrain_cue(self, reader: SentenceReader, start: int, end: int) -> str | None:
         cues = [c for c in reader.powertrain_cues if start <= c[0] < end]
-        return cues[-1][2] if cues else None
+        return joined_scope(self.text, cues)
 
     def _powertrain(self, reader, candidate, clause, model, brand, claims) -> str:
         number = candidate.number
@@ -1094,6 +1093,10 @@ class _Article:
             and None not in listed
         ):
             return listed.pop()  # "7,650 Silverado EV and Sierra EV pickups"
+        if candidate.metric in SHARE_METRICS and PARTITIVE.match(
+            self.text, reader.sentence.start, candidate.position
+        ):
+            return self.ctx.carried(reader.sentence, "powertrain") or "all"  # "Of those sales"
         if candidate.metric in SHARE_METRICS:
             # A share has its own scope; it takes one only from a number about the same subject.
             same_subject = [
@@ -1270,6 +1273,26 @@ def _named_entities(view: SentenceView) -> list[tuple[str | None, str | None]]:
     if pending is not None:
         entities.append((pending, None))
     return entities
+
+
+_ELECTRIFIED = frozenset(("bev", "phev", "erev", "nev"))
+_JOINED = re.compile(r"\s*(?:,|/|or|and|,\s*and|,\s*or)\s*$", re.IGNORECASE)
+
+
+def joined_scope(text: str, cues: list[tuple[int, int, str]]) -> str | None:
+    """The scope of the last powertrain words: 'electric or plug-in hybrid pick-ups' are
+    new-energy ones together, 'diesel and petrol' combustion ones."""
+    if not cues:
+        return None
+    joined = [cues[-1]]
+    for cue in reversed(cues[:-1]):
+        if not _JOINED.match(text[cue[1] : joined[0][0]]):
+            break
+        joined.insert(0, cue)
+    scopes = {cue[2] for cue in joined}
+    if len(scopes) == 1:
+        return scopes.pop()
+    return "nev" if scopes <= _ELECTRIFIED else cues[-1][2]
 
 
 def _column_role(header: str, lexicon: Lexicon) -> tuple[str | None, str | None]:

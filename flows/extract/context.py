@@ -10,9 +10,10 @@ takes it from `ArticleContext.carried`, which applies one look-back rule:
 - walk back over the sentences before, nearest first, at most `REACH[attribute]`
   of them; a heading counts like a sentence (it answers when it names the
   attribute, "Thailand", "Electric pickups", and is passed over when not);
-- stop at a scope end: a sentence that turns to something else ("Meanwhile,
-  ...", "And it's not just Korea"), the title and dek, and for a credit the
-  start of its paragraph;
+- stop at a scope end: a sentence that turns to another place ("Elsewhere,
+  ...", "And it's not just Korea": who, where and which scope) or to another
+  subject ("Meanwhile, ...", "By contrast, ...": who), the title and dek, and
+  for a credit the start of its paragraph;
 - then what the article as a whole establishes (markets only: title, lead,
   dateline, the credited source's country, and as a last resort the publisher's
   country, marked inferred).
@@ -45,6 +46,12 @@ REACH = {
 # A credit holds for the rest of its paragraph (and the sentence right after it); the
 # other attributes hold across paragraphs, within the section.
 PARAGRAPH_SCOPED = frozenset({"source"})
+# What a turn ends. "Elsewhere", "Not just Korea": who and where the figures are about
+# (what they count and when runs on). "Meanwhile", "By contrast": who.
+TURNS = {
+    "scope_break": frozenset(REACH) - {"metric", "period"},
+    "subject_break": frozenset({"manufacturer", "model", "rank_powertrain"}),
+}
 BODY = ("body", "bullet", "table_row", "table_header")
 
 
@@ -73,7 +80,7 @@ class Facts:
     metric: str | None = None
     rank_powertrain: str | None = None
     has_claims: bool = False
-    turns: bool = False  # "Meanwhile, ...": the sentence starts a new scope
+    turns: frozenset[str] = frozenset()  # the attributes the sentence starts anew
 
 
 @dataclass(frozen=True)
@@ -103,17 +110,19 @@ class ArticleContext:
         self.reference = reference
         self.markets = markets
         self.facts: list[Facts] = []
-        self.turn_words = sorted(reference.word_lists.get("scope_break", ()), key=len, reverse=True)
-        self._turn = (
-            re.compile(
-                r"^\W*(?:and\s+|but\s+|so\s+)?(?:"
-                + "|".join(re.escape(word) for word in self.turn_words)
-                + r")\b",
-                re.IGNORECASE,
+        self._turns = [
+            (
+                re.compile(
+                    r"\W*(?:and\s+|but\s+|so\s+)?(?:"
+                    + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                    + r")\b",
+                    re.IGNORECASE,
+                ),
+                TURNS[name],
             )
-            if self.turn_words
-            else None
-        )
+            for name in TURNS
+            if (words := reference.word_lists.get(name, ()))
+        ]
         self.article_market = self._article_market(dateline, publisher_country)
         self.article_subject = self._article_subject()
 
@@ -213,11 +222,15 @@ class ArticleContext:
 
     def record(self, sentence: Sentence, facts: Facts) -> None:
         """What a sentence establishes, once it has been read."""
-        facts.turns = bool(self._turn and self._turn.match(self.text, sentence.start))
+        facts.turns = self.turns(sentence)
         self.facts.append(facts)
 
-    def turns(self, sentence: Sentence) -> bool:
-        return bool(self._turn and self._turn.match(self.text, sentence.start))
+    def turns(self, sentence: Sentence) -> frozenset[str]:
+        """The attributes a sentence's opening words start anew."""
+        for pattern, attributes in self._turns:
+            if pattern.match(self.text, sentence.start):
+                return attributes
+        return frozenset()
 
     def carried(
         self,
@@ -240,7 +253,7 @@ class ArticleContext:
         if sentence.kind in ("title", "dek"):
             return None
         reach = reach or REACH[attribute]
-        if not self.turns(sentence):
+        if attribute not in self.turns(sentence):
             for mode in ("figures", "adjacent") if claims_only else ("any",):
                 value = self._walk(sentence, attribute, reach, mode, accept, widen)
                 if value:
@@ -278,6 +291,6 @@ class ArticleContext:
                 return value
             # A heading that names something else for this attribute has answered above;
             # one that does not ("Sales by Fuel Type") lets the walk go on. A turn ends it.
-            if facts.turns:
+            if attribute in facts.turns:
                 return None
         return None

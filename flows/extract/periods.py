@@ -727,11 +727,20 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
         year, month = _shift_month(latest.year, latest.month, 1)
         return date(year, month, 1), "month"
     years: Counter = Counter()
+    ahead: list[int] = []  # years in sentences that look forward: targets, mandates, plans
     for _kind, match in _matches(text, 0, len(text), {"year"}):
         prep = (match.group("prep") or "").lower()
         if prep in ("by", "until", "before", "since"):
             continue
         year = int(match.group("y"))
+        sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start()))
+        sentence_end = min(
+            (i for i in (text.find(". ", match.end()), text.find("\n", match.end())) if i >= 0),
+            default=len(text),
+        )
+        if _LOOKS_AHEAD.search(text, max(0, sentence_start), sentence_end):
+            ahead.append(year)
+            continue
         lead = text[max(0, match.start("y") - 50) : match.start("y")]
         lead = re.sub(r"(?:calendar\s+|financial\s+|fiscal\s+)?(?:year\s+)?$", "", lead)
         # "up 12% on 2023", "compared with 2023": the article reports a later year.
@@ -741,7 +750,18 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
         # The latest year reported (an earlier one is a comparison). Known only to the
         # year, it is dated to its end, so "last month" and "November" fall inside it.
         return date(max(years), 12, 31), "year"
+    if ahead:
+        # Only years looked forward to ("24% in 2026 should be electric"): the year before.
+        return date(min(ahead) - 1, 12, 31), "year"
     return None, None
+
+
+# Words of a sentence about what is to come: its years are not the year reported.
+_LOOKS_AHEAD = re.compile(
+    r"\b(?:will|should|shall|would|could|aims?|aiming|targets?|targeting|plans?|planning"
+    r"|forecasts?|projected|projections?|expects?|expected|anticipates?|predicts?|going\s+to)\b",
+    re.IGNORECASE,
+)
 
 
 def data_month(text: str, published: date | None, precision: str | None) -> date | None:

@@ -518,6 +518,9 @@ _BASIS_WORDS = frozenset(
 )
 
 
+_COUNTED_WORDS = frozenset(("sales", "registrations", "deliveries", "volume", "volumes", "exports"))
+
+
 def _coordinated_change(
     reader: SentenceReader, previous: tuple[NumberMatch, float], number: NumberMatch
 ) -> float | None:
@@ -536,8 +539,8 @@ def _change_value(reader: SentenceReader, number: NumberMatch) -> float | None:
     before = reader.words_before(number.start, 3)
     after = [w[2] for w in reader.words_after(number.end, 5)]
     # "a 42.5% year-on-year (YoY) decline": the basis stands between number and noun.
-    while after and after[0] in _BASIS_WORDS:
-        after.pop(0)
+    while after and (after[0] in _BASIS_WORDS or after[0] in _COUNTED_WORDS):
+        after.pop(0)  # "the 13% sales drop": the counted noun too
     if before and before[-1] == "to":
         return None  # "climbed to 41.2%": the new level, not the change
     if _PHRASAL_UP.search(
@@ -567,8 +570,16 @@ _SHARE_OF = re.compile(
 )
 
 
+# "Of those sales, however, 61% were Chinese": a part of the figure before.
+PARTITIVE = re.compile(
+    r"\s*(?:but\s+|and\s+)?of\s+(?:those|these|them|this|that|which|the\s+total)\b", re.IGNORECASE
+)
+
+
 def _is_share(reader: SentenceReader, number: NumberMatch) -> bool:
     if _SHARE_OF.match(reader.text[number.end : number.end + 80]):
+        return True
+    if PARTITIVE.match(reader.text, reader.sentence.start, number.start):
         return True
     window_start = max(reader.sentence.start, number.start - 30)
     window_end = min(reader.sentence.end, number.end + 45)
@@ -814,9 +825,7 @@ def _dated_figure(reader: SentenceReader, number: NumberMatch) -> bool:
     """'The yearly figure fell from 42,619 in 2019 to 38,117 in 2020': a bare number
     with a period of its own, in a sentence about a figure named before."""
     dated = any(0 <= p.match.start - number.end <= 5 for p in reader.periods)
-    return dated and bool(
-        _FIGURE_WORD.search(reader.text, reader.sentence.start, number.start)
-    )
+    return dated and bool(_FIGURE_WORD.search(reader.text, reader.sentence.start, number.start))
 
 
 def _ordinal_is_rank(reader: SentenceReader, number: NumberMatch) -> bool:
@@ -856,7 +865,7 @@ def _rank_words(reader: SentenceReader, claims: list[Candidate]) -> None:
     for match in RANK_ONE.finditer(text, reader.sentence.start, reader.sentence.end):
         before = text[max(reader.sentence.start, match.start() - 30) : match.start()].lower()
         if re.search(r"(one|some|among)\s+of\s+(the\s+)?(\w+\s+)?$", before) or re.search(
-            r"(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d(st|nd|rd|th))[- ]$",
+            r"(next|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d(st|nd|rd|th))[- ]$",
             before,
         ):
             continue
