@@ -1143,7 +1143,19 @@ class _Article:
     def _stated_period(self, reader, candidate, clause, fact) -> tuple[date | None, date | None]:
         metric = candidate.metric
         if metric == "price":
-            return None, None
+            # A price is dated only by a date after it in its clause ("$100,000 when it
+            # launched in November 2023"), not by a launch still to come.
+            dated = [
+                p.match
+                for p in reader.periods
+                if p.match.period_start
+                and candidate.position < p.match.start < clause[1]
+                and not p.match.future
+            ]
+            if not dated:
+                return None, None
+            nearest = min(dated, key=lambda p: abs(p.start - candidate.position))
+            return nearest.period_start, nearest.period_end
         published = self.published
         usable = []
         for period in reader.periods:

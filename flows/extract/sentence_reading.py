@@ -70,13 +70,14 @@ FOLLOWED_BY = re.compile(r"\bfollowed\s+by\b", re.IGNORECASE)
 
 
 _PRICE_CUES = re.compile(
-    r"\b(?:(?:priced|price[sd]?|pricing)(?:\s+(?:at|from|of|for))?|starts?\s+(?:at|from)|starting\s+(?:at|from)|costs?|costing|msrp|rrp|retails?\s+(?:for|at)|sticker|drive[- ]away|driveaway|sells\s+for|list\s+price|base\s+price|from)\s+(?:just\s+|about\s+|around\s+|roughly\s+|under\s+|over\s+|an?\s+)?$",
+    r"\b(?:(?:priced|price[sd]?|pricing)(?:\s+(?:at|from|of|for))?|starts?\s+(?:at|from)|starting\s+(?:at|from)|costs?|costing|msrp|rrp|retails?\s+(?:for|at)|sticker|drive[- ]away|driveaway|sells?\s+for|selling\s+for|went\s+for|goes\s+for|list\s+price|base\s+price|from)\s+(?:(?:just|about|around|roughly|approximately|nearly|almost|under|over|an?|between)\s+){0,2}$",
     re.IGNORECASE,
 )
 
 
 _PRICE_AFTER = re.compile(
-    r"^\s*(?:msrp|rrp|before\s+on[- ]road|drive[- ]away|driveaway|plus\s+on[- ]road|\(?\s*excluding)",
+    r"^\s*(?:msrp|rrp|before\s+on[- ]road|drive[- ]away|driveaway|plus\s+on[- ]road|\(?\s*excluding"
+    r"|(?:starting|base|sticker|list|entry|launch)\s+price|price\s*tag|price\b)",
     re.IGNORECASE,
 )
 
