@@ -131,11 +131,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month_range",
         re.compile(
-            r"\b(?:from\s+|between\s+)?"
+            r"\b(?:from\s+|between\s+(?:its\s+|their\s+|the\s+)?)?"
             + _m("m1")
             + r"(?:\s+"
             + _y("y1")
-            + r")?\s*(?:to|through|thru|until|and|-|–)\s*"
+            + r")?"
+            # "between its February launch and August": counted from the launch month
+            + r"(?:\s+(?:launch|debut|release|arrival|introduction))?"
+            + r"\s*(?:to|through|thru|until|and|-|–)\s*"
             + _m("m2")
             + r"(?:,?\s+"
             + _y("y2")
@@ -256,7 +259,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?P<prep>in|during|for|of|throughout|across|over|calendar|by|until|before|since|from|through|in\s+calendar|CY)?\s*(?:the\s+)?(?:calendar\s+year\s+|year\s+)?"
             + _y("y")
-            + r"(?P<after>\s+(?:sales|registrations|deliveries|delivery|exports|volumes?|figures|total|results|production|calendar\s+year|guidance|outlook|forecast|target))?\b(?![-/]\d)",
+            + r"(?P<after>\s+(?:(?:annual|full[- ]year|yearly|total|overall|pickup|pick-up|ute|truck|market|industry|new[- ]vehicle)\s+){0,3}(?:sales|registrations|deliveries|delivery|exports|volumes?|figures|total|tally|results|production|calendar\s+year|guidance|outlook|forecast|target))?\b(?![-/]\d)",
             re.IGNORECASE,
         ),
     ),
@@ -676,6 +679,22 @@ _DATA_KINDS = (
 )
 
 
+# A month or year naming when something else happened: "a November 2025 Yale study".
+_DATED_THING = re.compile(
+    r"\s+(?:[A-Z][\w&-]*\s+){0,2}(?:study|report|survey|poll|analysis|paper|announcement|"
+    r"statement|interview|filing|memo|note|letter|ruling|decision|update)\b"
+)
+_YEAR_WORD = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
+    """The sentence around a position, roughly: from the last '. ' or line break before it
+    to the next one after it."""
+    start = max(text.rfind(". ", 0, position), text.rfind("\n", 0, position), 0)
+    ends = [i for i in (text.find(". ", position), text.find("\n", position)) if i >= 0]
+    return start, min(ends, default=len(text))
+
+
 def _reported_months(text: str, published: date | None) -> list[date]:
     """Ends of the data periods an article names (not its future dates)."""
     ends = []
@@ -686,8 +705,12 @@ def _reported_months(text: str, published: date | None) -> list[date]:
         if period_end is None or (published is None and not explicit):
             continue
         lead = text[max(0, match.start() - 40) : match.start()]
-        if _FUTURE_BEFORE.search(lead):
-            continue
+        if _FUTURE_BEFORE.search(lead) or _DATED_THING.match(text, match.end()):
+            continue  # "arrive in July", "a November 2025 Yale study"
+        if not explicit and published is not None:
+            start, end = _sentence_bounds(text, match.start())
+            if any(int(y) < published.year - 1 for y in _YEAR_WORD.findall(text, start, end)):
+                continue  # "in both 2023 and 2024, ... at the end of November": not this year's
         period_start = _resolve(kind, match, published, 1)[0]
         if _COMPARISON_BEFORE.search(lead) or _SAME_PERIOD.search(lead):
             if not explicit:
@@ -733,12 +756,7 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
         if prep in ("by", "until", "before", "since"):
             continue
         year = int(match.group("y"))
-        sentence_start = max(text.rfind(". ", 0, match.start()), text.rfind("\n", 0, match.start()))
-        sentence_end = min(
-            (i for i in (text.find(". ", match.end()), text.find("\n", match.end())) if i >= 0),
-            default=len(text),
-        )
-        if _LOOKS_AHEAD.search(text, max(0, sentence_start), sentence_end):
+        if _LOOKS_AHEAD.search(text, *_sentence_bounds(text, match.start())):
             ahead.append(year)
             continue
         lead = text[max(0, match.start("y") - 50) : match.start("y")]
