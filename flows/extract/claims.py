@@ -249,6 +249,11 @@ _FIGURE_ANAPHOR = re.compile(
     r"\b(?:this|that|these|it|the\s+(?:figure|total|number|result|tally|volume|count))\b",
     re.IGNORECASE,
 )
+_FIGURE_NOUN = re.compile(
+    # not "the total sales volume of all Japanese pickups": that names its own subject
+    r"\b(?:the|that|this)\s+(?:\w+\s+)?(?:figure|total|tally)\b(?!\s+(?:[\w-]+\s+){0,2}of\b)",
+    re.IGNORECASE,
+)
 _CREDIT_ANAPHOR = re.compile(
     r"\b(?:(?:said|says|according\s+to|reported|data\s+from|figures\s+from)\s+the\s+"
     r"(?:association|body|industry\s+body|agency|ministry|federation|council|institute|bureau"
@@ -632,8 +637,11 @@ class _Article:
             brand, model = self._entity(
                 reader, candidate, clause, index, candidates, respectively, claims, previous
             )
-            if brand is None and model is None and candidate.value is None:
-                brand, model = self._figure_pointed_back(reader, candidate, clause)
+            pointed_back = None
+            if brand is None and model is None:
+                pointed_back = self._figure_pointed_back(reader, candidate, clause)
+                if pointed_back is not None:
+                    brand, model = pointed_back
             if (
                 brand is None
                 and model is None
@@ -648,7 +656,12 @@ class _Article:
                 )
                 if carried and (brand is None or brand in lineage):
                     model = carried
-            if brand is None and model is None and not self._market_level(reader, clause):
+            if (
+                brand is None
+                and model is None
+                and pointed_back is None
+                and not self._market_level(reader, clause)
+            ):
                 # "Year-to-date sales have reached 16,000 vehicles" in a story about one truck.
                 brand, model = self.ctx.article_subject
             if brand and model is None and candidate.metric not in ("sales_rank", "market_share"):
@@ -840,16 +853,17 @@ class _Article:
 
     def _figure_pointed_back(
         self, reader: SentenceReader, candidate: Candidate, clause: tuple[int, int]
-    ) -> tuple[str | None, str | None]:
-        """'However, this represents a 42.5% decline': the change is of the figure the
-        sentence before stated, and about what that figure was about."""
+    ) -> tuple[str | None, str | None] | None:
+        """'However, this represents a 42.5% decline', 'The yearly figure fell from 42,619':
+        about what the figure the sentence before stated was about (None: no pointer)."""
         index, previous = self.previous_claims
         if index != reader.sentence.index - 1 or candidate.number is None:
-            return None, None
-        if not _FIGURE_ANAPHOR.search(self.text, clause[0], candidate.number.start):
-            return None, None
+            return None
+        pointer = _FIGURE_ANAPHOR if candidate.value is None else _FIGURE_NOUN
+        if not pointer.search(self.text, clause[0], candidate.number.start):
+            return None
         counts = [c for c in previous if c.metric in COUNT_METRICS and c.value is not None]
-        return (counts[-1].manufacturer, counts[-1].model) if counts else (None, None)
+        return (counts[-1].manufacturer, counts[-1].model) if counts else None
 
     def _respective_to_before(
         self, reader: SentenceReader, candidates: list[Candidate]
@@ -1011,7 +1025,11 @@ class _Article:
             return False
         if candidate.metric == "sales_rank" and brand is None and model is None:
             return False
-        if body == "pickup":
+        named = any(
+            m.name == model
+            for m in reader.mentions_in(("model",), reader.sentence.start, reader.sentence.end)
+        )
+        if body == "pickup" and named:
             return (
                 True  # "the Ranger, third in overall LCV sales": ranked among vans, still a pickup
             )

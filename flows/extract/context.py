@@ -177,12 +177,6 @@ class ArticleContext:
             s for s in self.sentences if s.kind in BODY
         ][:1]
         market_words = self.reference.word_lists.get("market_level", frozenset())
-        for sentence in heads:
-            words = set(
-                re.findall(r"[a-z][a-z-]*", self.text[sentence.start : sentence.end].lower())
-            )
-            if words & market_words or self._named_markets([sentence]):
-                return None, None  # "China's Pickup Market Rebounds": a story about a market
         names = [
             m
             for s in heads
@@ -190,13 +184,44 @@ class ArticleContext:
             if m.type in ("model", "manufacturer")
         ]
         models = {m.name for m in names if m.type == "model"}
+        for sentence in heads:
+            words = set(
+                re.findall(r"[a-z][a-z-]*", self.text[sentence.start : sentence.end].lower())
+            )
+            if self._named_markets([sentence]) or (words & market_words and len(models) != 1):
+                return None, None  # "China's Pickup Market Rebounds": a story about a market
         if len(models) == 1:
             model = next(m for m in names if m.type == "model")
             return model.owner, model.name
         brands = {m.name for m in names if m.type == "manufacturer"}
-        if not models and len(brands) == 1:
-            return brands.pop(), None
+        if not models and len(brands) <= 1:
+            brand = brands.pop() if brands else None
+            dominant = self._dominant_model(brand)
+            if dominant is not None:
+                return dominant.owner or brand, dominant.name
+            return brand, None
         return None, None
+
+    def _dominant_model(self, brand: str | None) -> Mention | None:
+        """The model a story keeps returning to, when its head names only the brand:
+        at least three mentions, half of all model mentions and twice the next model's."""
+        mentions = [
+            m for found in self.mentions_by_sentence.values() for m in found if m.type == "model"
+        ]
+        if not mentions:
+            return None
+        counts: dict[str, int] = {}
+        for m in mentions:
+            counts[m.name] = counts.get(m.name, 0) + 1
+        ranked = sorted(counts.values(), reverse=True)
+        name, count = max(counts.items(), key=lambda item: item[1])
+        top = next(m for m in mentions if m.name == name)
+        runner_up = ranked[1] if len(ranked) > 1 else 0
+        if count < 3 or count < 0.5 * len(mentions) or count < 2 * runner_up:
+            return None
+        if brand is not None and top.owner is not None and top.owner != brand:
+            return None
+        return top
 
     def _dateline_country(self, dateline: str) -> str | None:
         head = re.split(r"[,(—–-]", dateline, maxsplit=1)[0].strip().lower()

@@ -188,7 +188,9 @@ _BETWEEN = re.compile(r"\bbetween\s+$", re.IGNORECASE)
 LARGEST_VALUE = 1e15
 _SCIENTIFIC = re.compile(r"(\d+(?:\.\d+)?)(?:[eE]([+-]?\d+)|\^([+-]?\d+))$")
 # Before a year: "in 2024 sales rose", "2025 sales were" (a clause's first word), "the 2024 total".
-_FIGURE_FOLLOWS = re.compile(r"(?:\s+[A-Za-z][\w-]*){1,4}\s+(?:of|at|were|was|reached|totalled|totaled|hit)\s+\d")
+_FIGURE_FOLLOWS = re.compile(
+    r"(?:\s+[A-Za-z][\w-]*){1,4}\s+(?:of|at|were|was|reached|totalled|totaled|hit)\s+\d"
+)
 _YEAR_LEAD = re.compile(
     r"(?:^|[.;:!?]\s*|\b(?:in|during|for|since|by|until|of|from|through|throughout|across|over"
     r"|the|and|to|calendar|fiscal|year|its|their|our|his|her|this|that|last|next)\s+"
