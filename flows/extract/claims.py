@@ -249,6 +249,8 @@ _FIGURE_ANAPHOR = re.compile(
     r"\b(?:this|that|these|it|the\s+(?:figure|total|number|result|tally|volume|count))\b",
     re.IGNORECASE,
 )
+_PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|it's)\b", re.IGNORECASE)
+_PLACED = re.compile(r"[- ]?(?:placed|ranked|place)\s+(?:the\s+)?", re.IGNORECASE)
 _FIGURE_NOUN = re.compile(
     # not "the total sales volume of all Japanese pickups": that names its own subject
     r"\b(?:the|that|this)\s+(?:\w+\s+)?(?:figure|total|tally)\b(?!\s+(?:[\w-]+\s+){0,2}of\b)",
@@ -822,6 +824,12 @@ class _Article:
         named_after = self._subject_after(reader, candidate, clause)
         if named_after is not None:
             return named_after
+        if candidate.metric == "sales_rank" and candidate.number is not None:
+            placed = _PLACED.match(self.text, candidate.number.end)
+            if placed:  # "the fifth-placed Nissan Navara"
+                brand, model = first_names(reader, placed.end(), min(clause[1], placed.end() + 40))
+                if brand or model:
+                    return _reconcile(self.lexicon, brand, model)
         if re.match(
             r"\s*(?:which|who|that)\b", reader.text[clause[0] : clause[0] + 8], re.IGNORECASE
         ):
@@ -834,6 +842,14 @@ class _Article:
         brand, model = _subject_before(reader, clause[0], position)
         if brand or model:
             return brand, model
+        if clause[0] > reader.sentence.start and _PRONOUN_SUBJECT.search(
+            self.text, clause[0], position
+        ):
+            # "Toyota's RAV4 was third – however it is out of the race with 39,519": "it" is
+            # the subject the sentence opened with.
+            brand, model = first_names(reader, reader.sentence.start, clause[0])
+            if brand or model:
+                return _reconcile(self.lexicon, brand, model)
         if candidate.metric == "sales_rank":
             brand, model = first_names(reader, position, clause[1])
             if brand or model:

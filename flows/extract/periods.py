@@ -294,7 +294,8 @@ _SAME_PERIOD = re.compile(
 )
 _FUTURE_BEFORE = re.compile(
     r"(?:planned\s+for|scheduled\s+for|slated\s+for|due\s+in|due|launch\s+in|arrive\s+in|starting\s+in|start\s+in|begin\s+in"
-    r"|starts\s+in|begins\s+in|expected\s+in|will\s+\w+\s+in|in\s+time\s+for|ahead\s+of)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?$",
+    r"|starts\s+in|begins\s+in|expected\s+in|will\s+\w+\s+in|in\s+time\s+for|ahead\s+of"
+    r"|heading\s+into|going\s+into)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?$",
     re.IGNORECASE,
 )
 
