@@ -249,6 +249,8 @@ _FIGURE_ANAPHOR = re.compile(
     r"\b(?:this|that|these|it|the\s+(?:figure|total|number|result|tally|volume|count))\b",
     re.IGNORECASE,
 )
+_RELATIVE_START = re.compile(r"\W*(?:which|who|that)\b", re.IGNORECASE)
+_THOUSANDS = re.compile(r"\d\s*thousand\b", re.IGNORECASE)
 _PRONOUN_SUBJECT = re.compile(r"\b(?:it|its|it's)\b", re.IGNORECASE)
 _PLACED = re.compile(r"[- ]?(?:placed|ranked|place)\s+(?:the\s+)?", re.IGNORECASE)
 _FIGURE_NOUN = re.compile(
@@ -345,6 +347,8 @@ class _Article:
             self.by_sentence.setdefault(mention.sentence, []).append(mention)
         self.fiscal_start = self._fiscal_start(mentions)
         self.markets = markets_for(reference)
+        # A story that writes "88.3 thousand units" may drop the word later ("754.9 total").
+        self.counts_in_thousands = bool(_THOUSANDS.search(text))
         # The claims of the last sentence that had any, for what the next one points back to.
         self.previous_claims: tuple[int, list[Claim]] = (-1, [])
         self.ctx = ArticleContext(
@@ -687,6 +691,15 @@ class _Article:
                 if destinations and home and home not in destinations:
                     candidate.metric = "exports"
             number = candidate.number
+            if (
+                self.counts_in_thousands
+                and candidate.unit == "units"
+                and candidate.value is not None
+                and candidate.value < 1000
+                and candidate.value % 1
+            ):
+                # "the 754.9 total deliveries" in a story that counts "88.3 thousand units"
+                candidate.value = round(candidate.value * 1000)
             value_start, value_end = (
                 (number.start, number.end) if number else rank_span(self.text, candidate.position)
             )
@@ -1050,7 +1063,11 @@ class _Article:
                 True  # "the Ranger, third in overall LCV sales": ranked among vans, still a pickup
             )
         end = candidate.noun.end if candidate.noun is not None else candidate.position
-        words = re.findall(r"[a-z][a-z-]*", self.text[clause[0] : end].lower())
+        start = clause[0]
+        if candidate.clause > 0 and _RELATIVE_START.match(self.text, clause[0]):
+            # "small and medium vans, which were up ... to 683 and 5,688 units"
+            start = reader.clauses[candidate.clause - 1][0]
+        words = re.findall(r"[a-z][a-z-]*", self.text[start:end].lower())
         words += re.findall(r"[a-z][a-z-]*", self.text[end : end + 12].lower())[:1]
         classes = self.lexicon.words
         last = next(
