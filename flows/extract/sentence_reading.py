@@ -90,7 +90,7 @@ _NOT_PRICE_AFTER = re.compile(
 
 
 _CLAUSE_BREAK = re.compile(
-    r";|:\s|\s[—–]\s|\s--\s|,\s(?=(?:while|whereas|but|although|though|compared)\b)|\s(?=(?:while|whereas)\s)|,\s(?=(?:and|which|who)\b[^.;]*\d)",
+    r";|(?-i:(?<=[a-z])[—–](?=[a-z]))|:\s|\s[—–]\s|\s--\s|,\s(?=(?:while|whereas|but|although|though|compared)\b)|\s(?=(?:while|whereas)\s)|,\s(?=(?:and|which|who)\b[^.;]*\d)",
     re.IGNORECASE,
 )
 
@@ -750,6 +750,11 @@ def read_candidates(
     return claims, changes, baselines
 
 
+_UNSOLD = re.compile(r"\bunsold\b", re.IGNORECASE)
+# A sales verb in the past: the figure happened ("sold", "delivered", "registered").
+_DONE = re.compile(r"(?:having\s+)?(?:sold|sent|shipped|moved|built|made|\w+ed)", re.IGNORECASE)
+
+
 def _governing_word(reader: SentenceReader, number: NumberMatch) -> str | None:
     """The word before a number once qualifiers are skipped ('recalling 46,096')."""
     for word in reversed(reader.words_before(number.start, 5)):
@@ -765,6 +770,8 @@ def _count_candidate(
     before = reader.words_before(number.start, 3)
     if _governing_word(reader, number) in reader.lexicon.words.not_market_verb:
         return None  # "recalling 46,096 Cybertrucks", "hire 2,000 workers"
+    if noun.noun is not None and _UNSOLD.search(reader.text, number.end, noun.end):
+        return None  # "an inventory of about 2,400 unsold new Cybertrucks"
     if noun.kind == "other":
         return None
     if noun.kind == "buyer" and not any(word in reader.lexicon.words.buyer_verb for word in before):
@@ -804,7 +811,9 @@ def _count_candidate(
     via_modifier = False
     if metric in ("sales",) and reader.has_kind("export_modifier", clause[0], clause[1]):
         metric, via_modifier = "exports", True
-    if target and metric in COUNT_METRICS:
+    aimed = reader.has_kind("target_modifier", max(clause[0], number.start - 25), number.start)
+    if target and metric in COUNT_METRICS and (aimed or not (verb and _DONE.fullmatch(verb))):
+        # "nowhere near that target, with Tesla having sold 16,000": done, not aimed at
         metric = "sales_target"
     return Candidate(
         number,
