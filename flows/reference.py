@@ -131,6 +131,11 @@ def _rows(directory: Path, name: str) -> list[dict[str, str]]:
         ]
 
 
+def default_rows(name: str) -> list[dict[str, str]]:
+    """The rows of one CSV of the default reference folder (closed word classes)."""
+    return _rows(resource_dir("reference"), name)
+
+
 def _ampersand_variants(name: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
     """Names written with "and" are also written with "&" (and the other way round)."""
     variants = list(aliases)

@@ -53,6 +53,7 @@ from flows.extract.sentence_reading import (
 from flows.extract.sentence_reading import (
     EVENT_BEFORE as _EVENT_BEFORE,
 )
+from flows.extract.words import MONTH_NAMES, REPORT_VERBS, SPEECH_VERBS
 from flows.reference import Reference
 
 
@@ -115,11 +116,11 @@ _ATTRIBUTION_AFTER = re.compile(
     # "KBB's Q2 sales report bolsters ...", "Cox's data shows"
     r"^'s\s+(?:[\w-]+\s+){0,3}?(?:data|figures|report|study|survey|estimates?|numbers|analysis|tally)\b"
     r"|^(?:'s)?\s*(?:\([A-Z&]+\)\s*)?(?:(?:latest\s+|new\s+|official\s+|preliminary\s+|registration\s+|sales\s+)?(?:data|figures|statistics|numbers|estimates|research|report|tally)\s+)?"
-    r"(?:show|shows|showed|shown|showing|reveal|reveals|revealed|indicate|indicates|indicated|said|says|saying|reported|reports|reporting|estimated|estimates|estimating|found|finds|counted|counts|recorded|confirmed|puts|put|calculates|calculated|tallied|tallies|announced)\b",
+    r"(?:" + REPORT_VERBS + r")\b",
     re.IGNORECASE,
 )
 _SELF_REPORT_AFTER = re.compile(
-    r"^(?:'s)?\s*(?:,[^,]{0,80},\s*)?(?:said|says|reported|reports|announced|confirmed|told)\b",
+    r"^(?:'s)?\s*(?:,[^,]{0,80},\s*)?(?:" + SPEECH_VERBS + r")\b",
     re.IGNORECASE,
 )
 _VIA = re.compile(r"\bvia\s+$", re.IGNORECASE)
@@ -143,9 +144,7 @@ _AGGREGATE = re.compile(
 )
 # Words that may stand between a verb and the number it governs ("sold more than 2,000").
 # Verbs whose objects are vehicles but not market figures.
-_STATEMENT_DATE = re.compile(
-    r"\b(?:said|told|announced|reported|confirmed|stated|wrote|revealed)\b[^.;]*$", re.IGNORECASE
-)
+_STATEMENT_DATE = re.compile(r"\b(?:" + SPEECH_VERBS + r")\b[^.;]*$", re.IGNORECASE)
 _PREDICATE_BREAK = re.compile(
     r"\b(?:and|but)\s+(?:is|are|was|were|has|have|had|will|would|it|its|they|now)\b|,\s+which\b",
     re.IGNORECASE,
@@ -231,7 +230,7 @@ def _reconcile(
 
 
 _COMPANY_SAID = re.compile(
-    r"\b(?:the\s+(?:company|automaker|carmaker|firm|group|brand)|it)\s+(?:said|says|reported|announced|confirmed)\b",
+    r"\b(?:the\s+(?:company|automaker|carmaker|firm|group|brand)|it)\s+(?:" + SPEECH_VERBS + r")\b",
     re.IGNORECASE,
 )
 _NAME_AFTER = re.compile(
@@ -263,13 +262,13 @@ _CREDIT_ANAPHOR = re.compile(
     r"(?:association|body|industry\s+body|agency|ministry|federation|council|institute|bureau"
     r"|administration|organi[sz]ation|chamber|consultancy|research\s+firm|data\s+provider)"
     r"|the\s+(?:association|agency|ministry|federation|council|institute|bureau)\s+"
-    r"(?:said|says|added|reported|noted)"
+    r"(?:" + SPEECH_VERBS + r")"
     # "The report, which extracts registration data, suggests ...": the report credited before
     r"|the\s+(?:report|study|survey|data|figures|analysis|estimates?)\b(?:,[^,]{0,80},)?\s+"
-    r"(?:shows?|showed|suggests?|suggested|says|said|found|finds|indicates?|indicated|puts|put))\b",
+    r"(?:" + REPORT_VERBS + r"))\b",
     re.IGNORECASE,
 )
-_SPOKEN = re.compile(r"\b(?:said|says|told|added|noted|explained|stated|wrote)\b", re.IGNORECASE)
+_SPOKEN = re.compile(r"\b(?:" + SPEECH_VERBS + r")\b", re.IGNORECASE)
 
 
 def _credited(mention: Mention, reader: SentenceView, reference: Reference) -> str | None:
@@ -1288,7 +1287,8 @@ _CHANGE_HEADER = re.compile(
 _SHARE_HEADER = re.compile(r"\bshare\b", re.IGNORECASE)
 _COUNT_HEADER = re.compile(
     r"sales|registrations?|deliveries|exports|orders|production|units|volume|total|ytd|sold|"
-    r"january|february|march|april|may|june|july|august|september|october|november|december|\b(?:19|20)\d\d\b|\bq[1-4]\b|\bh[12]\b",
+    + MONTH_NAMES
+    + r"|\b(?:19|20)\d\d\b|\bq[1-4]\b|\bh[12]\b",
     re.IGNORECASE,
 )
 

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flows.extract.textnorm import normalise
+from flows.extract.words import MONTHS
 from flows.reference import BoilerplateRule
 
 
@@ -69,7 +70,7 @@ _DATELINE = re.compile(
 # "AUBURN HILLS, Mich., Dec. 2, 2025 — Ram today ..." / "TOKYO, May 9, 2025 (Kyodo) —"
 _LEAD_DATELINE = re.compile(
     r"^[A-Z][A-Z .'-]{2,40}(?:,\s*[A-Z][A-Za-z]*\.?)*,\s*"
-    r"((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},\s+\d{4})\b"
+    r"((?i:" + MONTHS + r")\.?\s+\d{1,2},\s+\d{4})\b"
 )
 
 

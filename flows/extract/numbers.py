@@ -14,86 +14,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from flows.extract.phrases import PhraseFinder, match_view
+from flows.extract.words import MONTHS, WORDS, alternation
 from flows.reference import Reference
 
-WORD_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "half a": 0.5,
-    "a quarter of a": 0.25,
-    "a quarter": 0.25,
-    "quarter": 0.25,
-}
-ORDINAL_WORDS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-    "eleventh": 11,
-    "twelfth": 12,
-    "thirteenth": 13,
-    "fourteenth": 14,
-    "fifteenth": 15,
-    "sixteenth": 16,
-    "seventeenth": 17,
-    "eighteenth": 18,
-    "nineteenth": 19,
-    "twentieth": 20,
-}
-SCALES = {
-    "thousand": 1e3,
-    "k": 1e3,
-    "million": 1e6,
-    "m": 1e6,
-    "mn": 1e6,
-    "mln": 1e6,
-    "billion": 1e9,
-    "bn": 1e9,
-    "b": 1e9,
-    "trillion": 1e12,
-    "lakh": 1e5,
-    "lakhs": 1e5,
-    "crore": 1e7,
-    "crores": 1e7,
-}
-MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
+WORD_NUMBERS: dict[str, float] = {**WORDS.articles, **WORDS.cardinals, **WORDS.fractions}
+ORDINAL_WORDS = WORDS.ordinals
+SCALES = WORDS.scales
+_SCALE_WORDS = {word: value for word, value in SCALES.items() if len(word) > 3}
+_SCALE_SUFFIXES = [word for word in SCALES if len(word) <= 3]  # "bn", "m", "k"
 
 
 @dataclass(frozen=True)
@@ -147,7 +75,8 @@ def _patterns(reference: Reference) -> _Patterns:
         # A decimal comma in a share ("1,81%")
         r"|\d{1,3},\d{1,2}(?=\s?(?:%|per\s?cent))"
         r"|\d+(?:\.\d+)?|\.\d+)"
-        r"(?:(?P<scale1>bn|mn|mln|m|b|k|K)(?![A-Za-z0-9])|\s?(?P<scale2>trillion|billion|million|thousand|lakhs?|crores?)\b)?"
+        r"(?:(?P<scale1>" + alternation(_SCALE_SUFFIXES) + r")(?![A-Za-z0-9])"
+        r"|\s?(?P<scale2>" + alternation(_SCALE_WORDS) + r")\b)?"
         r"(?:\s?(?P<pct>%|per\s?cent\b|percent\b|percentage[- ]points?\b|points?\b|pts\b|ppts?\b))?"
         r"(?:\s(?P<cur2>" + _alternation(list(suffixes)) + r")\b)?"
         r"(?P<plus>\+(?!\w))?"
@@ -168,15 +97,16 @@ def _patterns(reference: Reference) -> _Patterns:
 
 
 _WORD_NUMBER = re.compile(
-    r"\b(?P<word>half a|a quarter of a|a quarter|quarter|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-    r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)"
-    r"(?:[\s-](?P<word2>one|two|three|four|five|six|seven|eight|nine))?"
-    r"\s(?P<scale>hundred thousand|thousand|million|billion)\b",
+    r"\b(?P<word>" + alternation(WORD_NUMBERS) + r")"
+    r"(?:[\s-](?P<word2>" + alternation(w for w, v in WORDS.cardinals.items() if v < 10) + r"))?"
+    r"\s(?P<scale>(?:hundred\s)?(?:" + alternation(_SCALE_WORDS) + r"))\b",
     re.IGNORECASE,
 )
 _ORDINAL = re.compile(
     r"\b(?:(?P<digits>\d{1,2})(?:st|nd|rd|th)|(?P<word>" + "|".join(ORDINAL_WORDS) + r"))\b"
-    r"|\b(?:No\.|no\.|number|Number)\s?(?P<no>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b",
+    r"|\b(?:No\.|no\.|number|Number)\s?(?P<no>\d{1,2}|"
+    + alternation(w for w, v in WORDS.cardinals.items() if v <= 10)
+    + r")\b",
 )
 _MONTH_BEFORE = re.compile(r"(?:" + MONTHS + r")\.?\s$", re.IGNORECASE)
 _MONTH_AFTER = re.compile(r"^\s(?:" + MONTHS + r")\b", re.IGNORECASE)
@@ -225,7 +155,7 @@ def _value(raw: str) -> float | None:
 
 
 _DIGITS = re.compile(r"\d[\d,.]*")
-_SCALE_WORD = re.compile(r"thousand|million|billion", re.IGNORECASE)
+_SCALE_WORD = re.compile(alternation(_SCALE_WORDS), re.IGNORECASE)
 _ORDINAL_FINDER = None
 
 
@@ -269,7 +199,7 @@ def find_numbers(text: str, start: int, end: int, reference: Reference) -> list[
             base += WORD_NUMBERS[match.group("word2").lower()]
         scale = 1.0
         for word in match.group("scale").lower().split():
-            scale *= {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9}[word]
+            scale *= 100 if word == "hundred" else _SCALE_WORDS[word]
         found.append(
             NumberMatch(
                 start + match.start(), start + match.end(), base * scale, "count", match.group()

@@ -17,63 +17,32 @@ from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
 from flows.extract.phrases import PhraseFinder, match_view
+from flows.extract.words import WORDS, alternation
 
-MONTH_NUMBERS = {
-    "january": 1,
-    "jan": 1,
-    "february": 2,
-    "feb": 2,
-    "march": 3,
-    "mar": 3,
-    "april": 4,
-    "apr": 4,
-    "may": 5,
-    "june": 6,
-    "jun": 6,
-    "july": 7,
-    "jul": 7,
-    "august": 8,
-    "aug": 8,
-    "september": 9,
-    "sep": 9,
-    "sept": 9,
-    "october": 10,
-    "oct": 10,
-    "november": 11,
-    "nov": 11,
-    "december": 12,
-    "dec": 12,
-}
-COUNT_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "eighteen": 18,
-    "twenty-four": 24,
-}
-ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "1st": 1,
-    "2nd": 2,
-    "3rd": 3,
-    "4th": 4,
-}
+MONTH_NUMBERS = WORDS.months
+_TENS = alternation(w for w, v in WORDS.cardinals.items() if v in range(20, 100, 10))
+_ONES = alternation(w for w, v in WORDS.cardinals.items() if v < 10)
+_QUARTER_ORDINALS = alternation(w for w, v in WORDS.ordinals.items() if v <= 4)
+_ABBREVIATIONS = [w.capitalize() for w in WORDS.months if w not in WORDS.month_names]
 
-_MONTH = r"(?P<{name}>January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+_MONTH = (
+    r"(?P<{name}>"
+    + alternation(w.capitalize() for w in WORDS.month_names)
+    + r"|(?:"
+    + alternation(_ABBREVIATIONS)
+    + r")\.?)"
+)
 _YEAR = r"(?P<{name}>(?:19|20)\d\d)"
-_COUNT = r"(?P<{name}>\d{{1,2}}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty-four)"
+# "11", "eleven", "twenty-four"
+_COUNT = (
+    r"(?P<{name}>\d{{1,2}}|(?:"
+    + _TENS
+    + r")-(?:"
+    + _ONES
+    + r")|"
+    + alternation(w for w in WORDS.cardinals if w != "hundred")
+    + r")"
+)
 
 
 def _m(name: str) -> str:
@@ -109,12 +78,20 @@ def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
+def _ordinal(raw: str) -> int:
+    """'third' or '3rd'."""
+    digits = raw[:-2]
+    return int(digits) if digits.isdigit() else WORDS.ordinals[raw.lower()]
+
+
 def _month_number(raw: str) -> int:
     return MONTH_NUMBERS[raw.lower().rstrip(".")]
 
 
 def _count(raw: str) -> int:
-    return int(raw) if raw.isdigit() else COUNT_WORDS[raw.lower()]
+    if raw.isdigit():
+        return int(raw)
+    return sum(WORDS.cardinals[part] for part in raw.lower().split("-"))  # "twenty-four"
 
 
 def _year_for_month(month: int, published: date | None, given: str | None) -> int | None:
@@ -183,7 +160,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "quarter_to_date",
         re.compile(
             r"\b(?:through|thru|by\s+the\s+end\s+of|up\s+to|to\s+the\s+end\s+of)\s+(?:the\s+)?"
-            r"(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth)\s+quarter)"
+            r"(?:Q(?P<q>[1-4])|(?P<qw>" + _QUARTER_ORDINALS + r")\s+quarter)"
             r"(?:\s+(?:of\s+)?" + _y("y") + r")?",
             re.IGNORECASE,
         ),
@@ -191,7 +168,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "quarter",
         re.compile(
-            r"\b(?:(?P<fiscal>fiscal|financial)\s+)?(?:Q(?P<q>[1-4])|(?P<qw>first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter)"
+            r"\b(?:(?P<fiscal>fiscal|financial)\s+)?(?:Q(?P<q>[1-4])|(?P<qw>"
+            + _QUARTER_ORDINALS
+            + r"|1st|2nd|3rd|4th)[- ]quarter)"
             r"(?:\s+(?:of\s+)?(?:(?:FY|fiscal\s+)?(?:"
             + _y("y")
             + r"|'(?P<yy>\d\d))|(?P<rel>this|last)\s+year))?",
@@ -312,7 +291,7 @@ def _resolve(
     "the full year" count to it, not to the day of publication."""
     g = match.groupdict()
     if kind == "quarter_to_date":
-        q = int(g["q"]) if g["q"] else ORDINALS[g["qw"].lower()]
+        q = int(g["q"]) if g["q"] else _ordinal(g["qw"])
         year = (
             int(g["y"])
             if g["y"]
@@ -365,7 +344,7 @@ def _resolve(
             return None, None, False
         return date(y, 1, 1), month_end(y, m), bool(g["y"])
     if kind == "quarter":
-        q = int(g["q"]) if g["q"] else ORDINALS[g["qw"].lower()]
+        q = int(g["q"]) if g["q"] else _ordinal(g["qw"])
         year = int(g["y"]) if g["y"] else (2000 + int(g["yy"]) if g["yy"] else None)
         if year is None and published is not None:
             year = published.year - (1 if (g["rel"] or "").lower() == "last" else 0)

@@ -22,6 +22,7 @@ from flows.extract.periods import PeriodMatch, find_periods
 from flows.extract.phrases import PhraseFinder, match_view, phrase_key
 from flows.extract.recognise import Mention
 from flows.extract.segment import Sentence
+from flows.extract.words import MONTH_NAMES
 from flows.reference import Reference
 
 COUNT_METRICS = ("sales", "registrations", "exports", "orders", "deliveries", "production")
@@ -226,8 +227,8 @@ class NounPhrase:
 _MONTH_ON_MONTH = re.compile(
     r"^\s*(?:month[- ]on[- ]month|mom\b|m-o-m|sequentially|from\s+(?:the\s+)?previous\s+month"
     r"|(?:compared\s+(?:with|to)|over|from|on)\s+(?:the\s+previous\s+month|last\s+month|"
-    + "|".join(("january", "february", "march", "april", "may", "june", "july", "august"))
-    + r"|september|october|november|december))",
+    + MONTH_NAMES
+    + r"))",
     re.IGNORECASE,
 )
 _YEAR_ON_YEAR = re.compile(
