@@ -4,6 +4,7 @@ run report that renders offline in a real browser."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -196,3 +197,45 @@ def test_the_run_report_renders_offline_and_shows_what_happened(tmp_path):
     for suite in ("articles", "sentences", "mentions", "claims", "claim_regions"):
         assert suite in text
     assert shot.stat().st_size > 20_000
+
+
+def test_extract_and_run_read_the_manifest_and_give_the_same_claims(tmp_path):
+    """A file whose date only the manifest knows: both commands date its claims by it."""
+    source = tmp_path / "articles"
+    source.mkdir()
+    (source / "ute.txt").write_text(
+        "Ford sold 5,384 Rangers in Australia last month, up 4.2 per cent.\n", encoding="utf-8"
+    )
+    (source / "manifest.csv").write_text(
+        "file,url,publisher,published_on\n"
+        "ute.txt,https://example.com/ute,Example News,2025-11-04\n",
+        encoding="utf-8",
+    )
+    extracted = CliRunner().invoke(main, ["extract", str(source / "ute.txt"), "--format", "jsonl"])
+    assert extracted.exit_code == 0, extracted.output
+    claims = [json.loads(line) for line in extracted.output.splitlines()]
+    assert [(c["value"], c["period_start"], c["period_end"]) for c in claims] == [
+        (5384.0, "2025-10-01", "2025-10-31")
+    ]
+    db = tmp_path / "pickup.duckdb"
+    run = _cli("run", "--source", str(source), "--db", str(db))
+    assert run.returncode == 0, run.stderr
+    with duckdb.connect(str(db), read_only=True) as connection:
+        loaded = connection.execute(
+            "select value, strftime(period_start, '%Y-%m-%d'), strftime(period_end, '%Y-%m-%d'),"
+            " metric, manufacturer, model, powertrain, change_pct, publisher from v_claims"
+        ).fetchall()
+    assert loaded == [
+        (
+            c["value"],
+            c["period_start"],
+            c["period_end"],
+            c["metric"],
+            c["manufacturer"],
+            c["model"],
+            c["powertrain"],
+            c["change_pct"],
+            "Example News",
+        )
+        for c in claims
+    ]
