@@ -53,7 +53,7 @@ from flows.extract.sentence_reading import (
 from flows.extract.sentence_reading import (
     EVENT_BEFORE as _EVENT_BEFORE,
 )
-from flows.extract.words import MONTH_NAMES, REPORT_VERBS, SPEECH_VERBS
+from flows.extract.words import MONTH_NAMES, REPORT_VERBS, SPEECH_VERBS, WORDS
 from flows.reference import Reference
 
 
@@ -123,6 +123,46 @@ _SELF_REPORT_AFTER = re.compile(
     r"^(?:'s)?\s*(?:,[^,]{0,80},\s*)?(?:" + SPEECH_VERBS + r")\b",
     re.IGNORECASE,
 )
+# Every credit below has one of these words; a sentence without any credits no one.
+_CREDIT_WORDS = (
+    frozenset(
+        (
+            "according",
+            "data",
+            "figures",
+            "statistics",
+            "numbers",
+            "estimates",
+            "estimate",
+            "report",
+            "reports",
+            "research",
+            "analysis",
+            "study",
+            "survey",
+            "tally",
+            "tallies",
+            "compiled",
+            "released",
+            "published",
+            "citing",
+            "cited",
+            "sourced",
+            "per",
+            "source",
+            "sources",
+        )
+    )
+    | WORDS.speech_verbs
+    | WORDS.report_verbs
+)
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+def _has_credit_words(text: str, start: int, end: int) -> bool:
+    return not _CREDIT_WORDS.isdisjoint(_LOWER_WORD.findall(text[start:end].lower()))
+
+
 _VIA = re.compile(r"\bvia\s+$", re.IGNORECASE)
 _SPEAKING_WITH = re.compile(r"\b(?:speaking|talking)\s+(?:with|to)\s+$|\btold\s+$", re.IGNORECASE)
 _COMPANY_REFERENCE = re.compile(
@@ -285,11 +325,51 @@ def _credited(mention: Mention, reader: SentenceView, reference: Reference) -> s
     return organisations[0].name if organisations else None
 
 
+_CREDIT_NOUNS = frozenset(
+    (
+        "data",
+        "figures",
+        "statistics",
+        "numbers",
+        "estimates",
+        "report",
+        "reports",
+        "research",
+        "analysis",
+        "tallies",
+        "tally",
+        "compiled",
+        "released",
+        "published",
+        "cited",
+        "sourced",
+    )
+)
+
+
+def _may_credit(lead: str) -> bool:
+    """Whether the text before a name can end in a credit: "according to …", "citing",
+    "per", "source:", or "data from", "compiled by" and their kin. A cheap test before
+    the full pattern, which is costly to try at every position of every name."""
+    lowered = lead.lower()
+    if "according" in lowered:
+        return True
+    words = [w for w in lowered.split()[-6:] if w not in ("the", "latest")]
+    if not words:
+        return False
+    last = words[-1]
+    if last in ("citing", "per") or last.endswith(":"):
+        return True
+    return last in ("from", "by", "of") and any(w in _CREDIT_NOUNS for w in words[-4:-1])
+
+
 def _attribution(
     reader: SentenceView, reference: Reference, before: int | None = None
 ) -> str | None:
     """The organisation a sentence credits for its numbers, if it names one."""
     limit = reader.sentence.end if before is None else before
+    if not _has_credit_words(reader.text, reader.sentence.start, reader.sentence.end):
+        return None  # most sentences credit no one: one look instead of several per name
     if _COMPANY_SAID.search(reader.text, reader.sentence.start, reader.sentence.end):
         # "..., the company said": the company the sentence is about.
         brands = [
@@ -306,7 +386,7 @@ def _attribution(
         if _VIA.search(lead) or _SPEAKING_WITH.search(lead):
             continue
         tail = reader.text[mention.end : min(reader.sentence.end, mention.end + 90)]
-        if _ATTRIBUTION_BEFORE.search(lead):
+        if _may_credit(lead) and _ATTRIBUTION_BEFORE.search(lead):
             return _credited(mention, reader, reference)
         if mention.type == "organization" and _ATTRIBUTION_AFTER.match(tail):
             return mention.name
@@ -385,8 +465,13 @@ class _Article:
                 for c in scan.within("powertrain_cues", sentence.start, sentence.end)
                 if not inside(c[0], entity_spans)
             ]
-            source = _attribution(view, self.reference)
-            if source is None and _CREDIT_ANAPHOR.search(self.text, sentence.start, sentence.end):
+            credit_words = _has_credit_words(self.text, sentence.start, sentence.end)
+            source = _attribution(view, self.reference) if credit_words else None
+            if (
+                source is None
+                and credit_words
+                and _CREDIT_ANAPHOR.search(self.text, sentence.start, sentence.end)
+            ):
                 # "..., said the association": the body credited before.
                 source = self.ctx.carried(sentence, "source", reach=12, widen=True)
             fact = Facts(
@@ -424,7 +509,9 @@ class _Article:
                 reader = SentenceReader(scan, sentence, mentions)
             if sentence.kind == "table_row":
                 found = self._table_claims(view)
-            elif _FIGURE_ROW.match(self.text, sentence.start, sentence.end):
+            elif self.text[sentence.end - 1 : sentence.end] in _DIGIT_ENDS and _FIGURE_ROW.match(
+                self.text, sentence.start, sentence.end
+            ):
                 found = self._figure_row_claims(view)
             elif sentence.kind == "table_header":
                 found = []
@@ -1315,6 +1402,7 @@ def _cells(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 # "Units 7785 1816 1473 255": a label, then only figures.
+_DIGIT_ENDS = frozenset("0123456789%")
 _FIGURE_ROW = re.compile(
     r"\s*(?P<label>[A-Za-z][A-Za-z ()/%.-]{0,30}?)\s+(?P<figures>\d[\d,.]*%?(?:\s+\d[\d,.]*%?)+)\s*$"
 )

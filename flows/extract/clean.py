@@ -49,7 +49,6 @@ _TABLE_ROW = re.compile(r"^\|.*\|$|^[^|]+\|[^|]*\|(?:[^|]*\|)*$")
 _BULLET = re.compile(r"^(?:(?:[•·▪◦●○■□►▸‣⁃*–-]|\d{1,2}[.)])\s+)+")
 _TERMINAL = re.compile(r"[.!?…:;]['\")\]]*$")
 _SENTENCE_END = re.compile(r"[.!?]['\")\]]*$")
-_TRAILING_COUNTER = re.compile(r"\s*\d+$")
 _WORD = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 # "Electrek's Take", "CarExpert's Verdict": an outlet signing its own section.
 _OUTLET_HEADING = re.compile(r"^(.{2,40}?)'s (take|view|verdict|opinion|analysis)$", re.IGNORECASE)
@@ -138,6 +137,12 @@ def _unwrap(lines: list[str]) -> list[str]:
     return joined
 
 
+def _without_counter(line: str) -> str:
+    """A line without the count at its end ("Share 12", "Comments 3")."""
+    stripped = line.rstrip("0123456789")
+    return stripped.rstrip() if len(stripped) < len(line) else line
+
+
 def clean_text(
     raw_text: str,
     boilerplate: list[BoilerplateRule],
@@ -150,7 +155,7 @@ def clean_text(
     keep = [bool(line) for line in lines]
     any_rule = _any_rule(boilerplate)
 
-    folded = Counter(_TRAILING_COUNTER.sub("", line).lower() for line in lines if line)
+    folded = Counter(_without_counter(line).lower() for line in lines if line)
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -191,7 +196,7 @@ def clean_text(
         elif _is_tag_line(line):
             keep[index] = False
             removed.append(("tag_line", line))
-        elif folded[_TRAILING_COUNTER.sub("", line).lower()] > 1 and len(line.split()) > 3:
+        elif folded[_without_counter(line).lower()] > 1 and len(line.split()) > 3:
             # The same long line more than once is page furniture, not prose.
             keep[index] = False
             removed.append(("repeated", line))

@@ -252,6 +252,8 @@ class ArticleContext:
 
     def turns(self, sentence: Sentence) -> frozenset[str]:
         """The attributes a sentence's opening words start anew."""
+        if sentence.index < len(self.facts):
+            return self.facts[sentence.index].turns  # read when it was recorded
         for pattern, attributes in self._turns:
             if pattern.match(self.text, sentence.start):
                 return attributes

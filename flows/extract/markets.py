@@ -76,8 +76,22 @@ class MarketReader:
         self.origin_nouns = words.get("origin_noun", frozenset())
         self.market_nouns = words.get("market_noun", frozenset())
         self.kinds = {e.name: e.kind for e in reference.of_type("region")}
+        self._roles_text: str | None = None
+        self._roles: dict[tuple[int, int, int], str] = {}
+        self._markets: dict[tuple[int, int], list[str]] = {}
 
     def role(self, text: str, mention: Mention, sentence_start: int) -> str:
+        """'market', 'origin' or 'place'; kept per mention of the text being read, since
+        the sentence, its claims and the context all ask."""
+        if text is not self._roles_text:
+            self._roles_text, self._roles, self._markets = text, {}, {}
+        key = (mention.start, mention.end, sentence_start)
+        role = self._roles.get(key)
+        if role is None:
+            role = self._roles[key] = self._role(text, mention, sentence_start)
+        return role
+
+    def _role(self, text: str, mention: Mention, sentence_start: int) -> str:
         if self.kinds.get(mention.name) == "city":
             return "place"
         after = text[mention.end : mention.end + 60].lower()
@@ -102,22 +116,33 @@ class MarketReader:
     def places(self, text: str, mentions: list[Mention], start: int, end: int) -> list[Place]:
         """Region mentions between `start` and `end`, each with its role (a region inside a
         company's name, "Toyota Motor North America", is not one)."""
+        regions = [m for m in mentions if m.type == "region" and start <= m.start < end]
+        if not regions:
+            return []
         names = [(m.start, m.end) for m in mentions if m.type in ("organization", "manufacturer")]
         return [
             Place(m.name, self.role(text, m, start), m.start, m.end)
-            for m in mentions
-            if m.type == "region"
-            and start <= m.start < end
-            and not any(a <= m.start and m.end <= b for a, b in names)
+            for m in regions
+            if not any(a <= m.start and m.end <= b for a, b in names)
         ]
 
     def markets(self, text: str, mentions: list[Mention], start: int, end: int) -> list[str]:
-        """Markets named between `start` and `end` (a world word makes it the world)."""
+        """Markets named between `start` and `end` (a world word makes it the world); kept
+        per span of the text being read, since the context and the claims both ask."""
+        if text is not self._roles_text:
+            self._roles_text, self._roles, self._markets = text, {}, {}
+        found = self._markets.get((start, end))
+        if found is None:
+            found = self._markets[(start, end)] = self._markets_in(text, mentions, start, end)
+        return list(found)
+
+    def _markets_in(self, text: str, mentions: list[Mention], start: int, end: int) -> list[str]:
         found: list[str] = []
         for place in self.places(text, mentions, start, end):
             if place.role == "market" and place.name not in found:
                 found.append(place.name)
-        if not found and _WORLD_WORDS.search(text, start, end):
+        piece = text[start:end].lower()
+        if not found and ("world" in piece or "global" in piece) and _WORLD_WORDS.search(piece):
             found.append(WORLD)
         return found
 

@@ -155,7 +155,6 @@ def _value(raw: str) -> float | None:
 
 
 _DIGITS = re.compile(r"\d[\d,.]*")
-_SCALE_WORD = re.compile(alternation(_SCALE_WORDS), re.IGNORECASE)
 _ORDINAL_FINDER = None
 
 
@@ -190,7 +189,19 @@ def find_numbers(text: str, start: int, end: int, reference: Reference) -> list[
             if number is not None:
                 found.append(number)
     taken = [(n.start - start, n.end - start) for n in found]
-    word_numbers = _WORD_NUMBER.finditer(span) if _SCALE_WORD.search(span) else ()
+    # "two million": only near a scale word, which few sentences have.
+    lowered = span.lower()
+    scale_spots = sorted(
+        (m.start(), m.end())
+        for word in _SCALE_WORDS
+        if word in lowered
+        for m in re.finditer(re.escape(word), lowered)
+    )
+    word_numbers = (
+        m
+        for a, b in _near(scale_spots, len(span), 40, 2)
+        for m in _WORD_NUMBER.finditer(span, a, b)
+    )
     for match in word_numbers:
         if any(a < match.end() and match.start() < b for a, b in taken):
             continue

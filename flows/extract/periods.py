@@ -563,6 +563,19 @@ def _matches(text: str, start: int, end: int, kinds: set[str] | None = None):
                 yield kind, match
 
 
+_LAST_SCAN: tuple[str, list] | None = None
+
+
+def _text_matches(text: str, kinds: set[str] | None = None) -> list:
+    """`_matches` over a whole text, kept for the next call on the same text: the
+    publication guess, the data month and the article scan all read one text."""
+    global _LAST_SCAN
+    scan = _LAST_SCAN
+    if scan is None or not (scan[0] is text or scan[0] == text):
+        scan = _LAST_SCAN = (text, list(_matches(text, 0, len(text))))
+    return [item for item in scan[1] if kinds is None or item[0] in kinds]
+
+
 def find_periods(
     text: str,
     start: int,
@@ -574,7 +587,8 @@ def find_periods(
     """Period expressions in text[start:end], resolved, without overlaps."""
     taken: list[tuple[int, int]] = []
     found: list[PeriodMatch] = []
-    for kind, match in _matches(text, start, end):
+    whole = start == 0 and end == len(text)
+    for kind, match in _text_matches(text) if whole else _matches(text, start, end):
         period = _period_of(kind, match, text, start, published, fiscal_start, taken, as_of)
         if period is not None:
             taken.append((period.start, period.end))
@@ -678,10 +692,10 @@ def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
 def _reported_months(text: str, published: date | None) -> list[date]:
     """Ends of the data periods an article names (not its future dates)."""
     ends = []
-    for kind, match in _matches(text, 0, len(text), set(_DATA_KINDS)):
+    for kind, match in _text_matches(text, set(_DATA_KINDS)):
         if not _accept(kind, match, text):
             continue
-        _, period_end, explicit = _resolve(kind, match, published, 1)
+        period_start, period_end, explicit = _resolve(kind, match, published, 1)
         if period_end is None or (published is None and not explicit):
             continue
         lead = text[max(0, match.start() - 40) : match.start()]
@@ -691,7 +705,6 @@ def _reported_months(text: str, published: date | None) -> list[date]:
             start, end = _sentence_bounds(text, match.start())
             if any(int(y) < published.year - 1 for y in _YEAR_WORD.findall(text, start, end)):
                 continue  # "in both 2023 and 2024, ... at the end of November": not this year's
-        period_start = _resolve(kind, match, published, 1)[0]
         if _COMPARISON_BEFORE.search(lead) or _SAME_PERIOD.search(lead):
             if not explicit:
                 continue  # "compared with November": the month before, not the data month
@@ -731,7 +744,7 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
         return date(year, month, 1), "month"
     years: Counter = Counter()
     ahead: list[int] = []  # years in sentences that look forward: targets, mandates, plans
-    for _kind, match in _matches(text, 0, len(text), {"year"}):
+    for _kind, match in _text_matches(text, {"year"}):
         prep = (match.group("prep") or "").lower()
         if prep in ("by", "until", "before", "since"):
             continue
