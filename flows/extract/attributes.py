@@ -7,10 +7,10 @@ import re
 from datetime import date
 
 from flows.extract.attribution import SPOKEN, STATEMENT_DATE
+from flows.extract.candidates import PARTITIVE
 from flows.extract.context import Facts
 from flows.extract.sentence_reading import (
     COUNT_METRICS,
-    PARTITIVE,
     SHARE_METRICS,
     TARGET_METRICS,
     Candidate,

@@ -5,15 +5,10 @@ from __future__ import annotations
 
 import re
 
+from flows.extract.candidates import change_basis, nearest_cue
 from flows.extract.numbers import NumberMatch
-from flows.extract.sentence_reading import (
-    COUNT_METRICS,
-    RESPECTIVELY,
-    Candidate,
-    SentenceReader,
-    change_basis,
-    nearest_cue,
-)
+from flows.extract.pairing import RESPECTIVELY
+from flows.extract.sentence_reading import COUNT_METRICS, Candidate, SentenceReader
 
 # "the January–November decline of 6.25%": a period that is the change's own.
 _DATED_CHANGE = re.compile(

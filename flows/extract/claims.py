@@ -19,33 +19,28 @@ from dataclasses import dataclass
 
 from flows.extract.attributes import ClaimAttributes, joined_scope
 from flows.extract.attribution import CREDIT_ANAPHOR, attribution, has_credit_words
+from flows.extract.candidates import read_candidates
 from flows.extract.changes import ChangeReading
 from flows.extract.claim_record import Claim
 from flows.extract.context import ArticleContext, Facts, Setting
 from flows.extract.markets import markets_for
+from flows.extract.pairing import attach_baselines, attach_changes, map_respectively, qualifier
 from flows.extract.periods import data_month
+from flows.extract.ranks import rank_span
 from flows.extract.recognise import Mention
 from flows.extract.segment import Sentence
 from flows.extract.sentence_reading import (
     COUNT_METRICS,
+    EVENT_BEFORE,
     RANK_ONE,
     TARGET_METRICS,
     ArticleScan,
     Candidate,
     SentenceReader,
     SentenceView,
-    attach_baselines,
-    attach_changes,
     inside,
     last_names,
     lexicon_for,
-    map_respectively,
-    qualifier,
-    rank_span,
-    read_candidates,
-)
-from flows.extract.sentence_reading import (
-    EVENT_BEFORE as _EVENT_BEFORE,
 )
 from flows.extract.subjects import SubjectReading, reconcile
 from flows.extract.tables import DIGIT_ENDS, FIGURE_ROW, TableReading
@@ -180,7 +175,7 @@ class _Article(SubjectReading, ChangeReading, ClaimAttributes, TableReading):
             and not p.future
             and p.period_start
             and p.period_start != p.period_end  # "the September 30 expiration" dates an event
-            and not _EVENT_BEFORE.search(self.text, sentence.start, p.start)
+            and not EVENT_BEFORE.search(self.text, sentence.start, p.start)
         ]
         if main:
             fact.period = (main[0].period_start, main[0].period_end)
