@@ -5,56 +5,21 @@
 covers, resolved against the article's publication date (declared or
 inferred). `infer_publication` guesses that date from the latest data month
 an article reports, the way a reader would. Dates are plain `datetime.date`.
+The patterns live in `period_grammar.py`, the dates they cover in
+`period_dates.py`; this module decides what a phrase means where it stands: a
+comparison ("up on 2024"), a target date ("by 2030"), the data month.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
-from flows.extract.phrases import PhraseFinder, match_view
-from flows.extract.words import WORDS, alternation
-
-MONTH_NUMBERS = WORDS.months
-_TENS = alternation(w for w, v in WORDS.cardinals.items() if v in range(20, 100, 10))
-_ONES = alternation(w for w, v in WORDS.cardinals.items() if v < 10)
-_QUARTER_ORDINALS = alternation(w for w, v in WORDS.ordinals.items() if v <= 4)
-_ABBREVIATIONS = [w.capitalize() for w in WORDS.months if w not in WORDS.month_names]
-
-_MONTH = (
-    r"(?P<{name}>"
-    + alternation(w.capitalize() for w in WORDS.month_names)
-    + r"|(?:"
-    + alternation(_ABBREVIATIONS)
-    + r")\.?)"
-)
-_YEAR = r"(?P<{name}>(?:19|20)\d\d)"
-# "11", "eleven", "twenty-four"
-_COUNT = (
-    r"(?P<{name}>\d{{1,2}}|(?:"
-    + _TENS
-    + r")-(?:"
-    + _ONES
-    + r")|"
-    + alternation(w for w in WORDS.cardinals if w != "hundred")
-    + r")"
-)
-
-
-def _m(name: str) -> str:
-    return _MONTH.format(name=name)
-
-
-def _y(name: str) -> str:
-    return _YEAR.format(name=name)
-
-
-def _c(name: str) -> str:
-    return _COUNT.format(name=name)
+from flows.extract.period_dates import month_end, resolve, shift_month
+from flows.extract.period_grammar import CORE_GROUPS, accept, matches, text_matches
 
 
 @dataclass(frozen=True)
@@ -69,511 +34,24 @@ class PeriodMatch:
     explicit_year: bool
 
 
-def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
-    index = year * 12 + (month - 1) + delta
-    return index // 12, index % 12 + 1
-
-
-def _ordinal(raw: str) -> int:
-    """'third' or '3rd'."""
-    digits = raw[:-2]
-    return int(digits) if digits.isdigit() else WORDS.ordinals[raw.lower()]
-
-
-def _month_number(raw: str) -> int:
-    return MONTH_NUMBERS[raw.lower().rstrip(".")]
-
-
-def _count(raw: str) -> int:
-    if raw.isdigit():
-        return int(raw)
-    return sum(WORDS.cardinals[part] for part in raw.lower().split("-"))  # "twenty-four"
-
-
-def _year_for_month(month: int, published: date | None, given: str | None) -> int | None:
-    """A month without a year is the latest such month not after publication."""
-    if given:
-        return int(given)
-    if published is None:
-        return None
-    return published.year if month <= published.month else published.year - 1
-
-
-# Ordered: earlier patterns win where spans overlap.
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "month_range",
-        re.compile(
-            r"\b(?:from\s+|between\s+(?:its\s+|their\s+|the\s+)?)?"
-            + _m("m1")
-            + r"(?:\s+"
-            + _y("y1")
-            + r")?"
-            # "between its February launch and August": counted from the launch month
-            + r"(?:\s+(?:launch|debut|release|arrival|introduction))?"
-            + r"\s*(?:to|through|thru|until|and|-|–)\s*"
-            + _m("m2")
-            + r"(?:,?\s+"
-            + _y("y2")
-            + r")?",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "rolling_months",
-        re.compile(
-            r"\b(?:in\s+)?(?:the\s+)?(?:(?P<n>\d{1,2}|twelve|six|three|eighteen)\s+months|(?:(?P<fin>fiscal|financial)\s+)?year)\s+(?P<kw>to|ending|ended)\s+(?:the\s+end\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
-            + _m("m")
-            + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?\b)?(?:,?\s+"
-            + _y("y")
-            + r")?",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "first_months",
-        re.compile(
-            r"\b(?:(?P<the>the)\s+)?first\s+"
-            + _c("n")
-            + r"\s+months(?:\s+of)?(?:\s+(?:the\s+year|"
-            + _y("y")
-            + r"|(?P<rel>this|last)\s+year))?",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "year_to_month",
-        re.compile(
-            r"\b(?P<kw>through|thru|by|until|up\s+to|as\s+of|to\s+the\s+end\s+of|at\s+the\s+end\s+of|year[- ]to[- ]date\s+(?:through|to|in)|ytd\s+(?:through|to))\s+(?:the\s+end\s+of\s+)?(?:\d{1,2}(?:st|nd|rd|th)?\s+)?"
-            + _m("m")
-            + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?\b)?(?:,?\s+"
-            + _y("y")
-            + r")?(?!\s+\d)",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "quarter_to_date",
-        re.compile(
-            r"\b(?:through|thru|by\s+the\s+end\s+of|up\s+to|to\s+the\s+end\s+of)\s+(?:the\s+)?"
-            r"(?:Q(?P<q>[1-4])|(?P<qw>" + _QUARTER_ORDINALS + r")\s+quarter)"
-            r"(?:\s+(?:of\s+)?" + _y("y") + r")?",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "quarter",
-        re.compile(
-            r"\b(?:(?P<fiscal>fiscal|financial)\s+)?(?:Q(?P<q>[1-4])|(?P<qw>"
-            + _QUARTER_ORDINALS
-            + r"|1st|2nd|3rd|4th)[- ]quarter)"
-            r"(?:\s+(?:of\s+)?(?:(?:FY|fiscal\s+)?(?:"
-            + _y("y")
-            + r"|'(?P<yy>\d\d))|(?P<rel>this|last)\s+year))?",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "named_quarter",
-        re.compile(
-            r"\bthe\s+" + _m("m") + r"\s+quarter(?:\s+(?:of\s+)?" + _y("y") + r")?", re.IGNORECASE
-        ),
-    ),
-    (
-        "half",
-        re.compile(
-            r"\b(?:H(?P<h>[12])|(?P<hw>first|second)\s+half)(?:\s+(?:of\s+)?(?:the\s+year\s+)?(?:"
-            + _y("y")
-            + r"|(?P<rel>this|last)\s+year))?",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "fiscal_year",
-        re.compile(
-            r"\b(?:FY\s?'?(?P<fy>\d{4}|\d{2})|fiscal(?:\s+year)?\s+(?P<fy2>\d{4})|(?P<fy3>\d{4})[-/](?P<fy3b>\d{2})\s+(?:financial|fiscal)\s+year|(?:financial|fiscal)\s+year\s+(?P<fy4>\d{4})(?:[-/](?P<fy4b>\d{2}))?)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "this_quarter",
-        re.compile(r"\b(?:the|this)\s+quarter\b(?!\s+(?:of\s+)?(?:19|20)\d\d)", re.IGNORECASE),
-    ),
-    (
-        "full_year",
-        re.compile(
-            r"\b(?:full[- ]year|the\s+whole\s+year|the\s+full\s+year)\b(?!\s+(?:19|20)\d\d)",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "relative",
-        re.compile(
-            r"\b(?P<what>last|this|past|previous|the\s+past|the\s+previous|so\s+far\s+this|next)\s+(?P<unit>year|month|quarter)\b"
-            r"|\b(?P<ytd>year[- ]to[- ]date|ytd|so\s+far\s+this\s+year|this\s+year\s+so\s+far)\b"
-            r"|\b(?:over\s+|in\s+|during\s+)?(?:the\s+)?(?:past|last)\s+(?P<n>\d{1,2}|two|three|four|five|six|twelve|eighteen)\s+(?P<nunit>years|months)\b"
-            r"|\b(?P<ago>a\s+year\s+(?:earlier|ago|before)|year[- ]ago|the\s+prior\s+year|the\s+previous\s+year|a\s+year\s+prior)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "day",
-        re.compile(
-            r"\b" + _m("m") + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+" + _y("y") + r")?(?!\d)",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "month",
-        re.compile(
-            r"\b" + _m("m") + r"(?:'s)?(?:,?\s+" + _y("y") + r")?\b(?!\s*\d{1,2}\b)", re.IGNORECASE
-        ),
-    ),
-    (
-        "year",
-        re.compile(
-            r"\b(?P<prep>in|during|for|of|throughout|across|over|calendar|by|until|before|since|from|through|in\s+calendar|CY)?\s*(?:the\s+)?(?:calendar\s+year\s+|year\s+)?"
-            + _y("y")
-            + r"(?P<after>\s+(?:(?:annual|full[- ]year|yearly|total|overall|pickup|pick-up|ute|truck|market|industry|new[- ]vehicle)\s+){0,3}(?:sales|registrations|deliveries|delivery|exports|volumes?|figures|total|tally|results|production|calendar\s+year|guidance|outlook|forecast|target))?\b(?![-/]\d)",
-            re.IGNORECASE,
-        ),
-    ),
-]
-
-# Groups that hold the date itself (not the preposition that introduces it).
-_CORE_GROUPS = {
-    "m",
-    "m1",
-    "y",
-    "n",
-    "q",
-    "qw",
-    "h",
-    "hw",
-    "fy",
-    "fy2",
-    "fy3",
-    "fy4",
-    "what",
-    "ytd",
-    "ago",
-    "d",
-}
 _COMPARISON_BEFORE = re.compile(
     r"\b(?:compared\s+(?:with|to)|from|versus|vs\.?|than|against|over|on|relative\s+to|up\s+from|down\s+from|(?:same|equivalent|corresponding|comparable)\s+(?:period|month|quarter|time)\s+(?:in|of|last)?)\s+(?:the\s+)?(?:(?:same|equivalent|corresponding|comparable)\s+(?:period|month|quarter|time)\s+(?:in|of|a)?\s*)?$",
     re.IGNORECASE,
 )
+
+
 _SAME_PERIOD = re.compile(
     r"(?:(?:same|equivalent|corresponding|comparable)\s+(?:period|month|quarter|time)\s+(?:in|of|a|last)?\s*|year[- ]earlier\s+)$",
     re.IGNORECASE,
 )
+
+
 _FUTURE_BEFORE = re.compile(
     r"(?:planned\s+for|scheduled\s+for|slated\s+for|due\s+in|due|launch\s+in|arrive\s+in|starting\s+in|start\s+in|begin\s+in"
     r"|starts\s+in|begins\s+in|expected\s+in|will\s+\w+\s+in|in\s+time\s+for|ahead\s+of"
     r"|heading\s+into|going\s+into)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?$",
     re.IGNORECASE,
 )
-
-
-def _resolve(
-    kind: str,
-    match: re.Match[str],
-    published: date | None,
-    fiscal_start: int,
-    as_of: date | None = None,
-) -> tuple[date | None, date | None, bool]:
-    """Dates covered by one match, and whether the year was written out. `as_of` is the
-    end of the latest month the article reports: "year to date", "this quarter" and
-    "the full year" count to it, not to the day of publication."""
-    g = match.groupdict()
-    if kind == "quarter_to_date":
-        q = int(g["q"]) if g["q"] else _ordinal(g["qw"])
-        year = (
-            int(g["y"])
-            if g["y"]
-            else (as_of.year if as_of else (published.year if published else None))
-        )
-        if year is None:
-            return None, None, False
-        return date(year, 1, 1), month_end(year, 3 * q), bool(g["y"])
-    if kind == "this_quarter":
-        # "for the quarter": the quarter the article reports.
-        if as_of is None:
-            return None, None, False
-        quarter_start = (as_of.month - 1) // 3 * 3 + 1
-        return date(as_of.year, quarter_start, 1), month_end(as_of.year, quarter_start + 2), False
-    if kind == "full_year":
-        year = as_of.year if as_of else (published.year if published else None)
-        return (date(year, 1, 1), date(year, 12, 31), False) if year else (None, None, False)
-    if kind == "month_range":
-        m1, m2 = _month_number(g["m1"]), _month_number(g["m2"])
-        y2 = _year_for_month(m2, published, g["y2"] or g["y1"])
-        if y2 is None:
-            return None, None, False
-        y1 = int(g["y1"]) if g["y1"] else (y2 if m1 <= m2 else y2 - 1)
-        return date(y1, m1, 1), month_end(y2, m2), bool(g["y2"] or g["y1"])
-    if kind == "rolling_months":
-        m = _month_number(g["m"])
-        y = _year_for_month(m, published, g["y"])
-        if y is None:
-            return None, None, False
-        if not g["n"] and not g["fin"] and g["kw"].lower() == "to":
-            # "in the year to 28 February": the year to date, as British news writes it.
-            return date(y, 1, 1), month_end(y, m), bool(g["y"])
-        n = _count(g["n"]) if g["n"] else 12
-        sy, sm = _shift_month(y, m, -(n - 1))
-        return date(sy, sm, 1), month_end(y, m), bool(g["y"])
-    if kind == "first_months":
-        n = _count(g["n"])
-        if not 1 <= n <= 12:
-            return None, None, False
-        year = int(g["y"]) if g["y"] else None
-        if year is None and published is not None:
-            year = published.year - (1 if (g["rel"] or "").lower() == "last" else 0)
-        if year is None:
-            return None, None, False
-        return date(year, 1, 1), month_end(year, n), bool(g["y"])
-    if kind == "year_to_month":
-        m = _month_number(g["m"])
-        y = _year_for_month(m, published, g["y"])
-        if y is None:
-            return None, None, False
-        return date(y, 1, 1), month_end(y, m), bool(g["y"])
-    if kind == "quarter":
-        q = int(g["q"]) if g["q"] else _ordinal(g["qw"])
-        year = int(g["y"]) if g["y"] else (2000 + int(g["yy"]) if g["yy"] else None)
-        if year is None and published is not None:
-            year = published.year - (1 if (g["rel"] or "").lower() == "last" else 0)
-            if not g["rel"] and q * 3 > published.month:
-                year -= 1
-        if year is None:
-            return None, None, False
-        start_month = 1
-        if g["fiscal"] and fiscal_start != 1:
-            start_month = fiscal_start
-            year -= 1  # fiscal years are named after the year they end in
-        sy, sm = _shift_month(year, start_month, (q - 1) * 3)
-        ey, em = _shift_month(sy, sm, 2)
-        return date(sy, sm, 1), month_end(ey, em), bool(g["y"] or g["yy"])
-    if kind == "named_quarter":
-        m = _month_number(g["m"])
-        y = _year_for_month(m, published, g["y"])
-        if y is None:
-            return None, None, False
-        sy, sm = _shift_month(y, m, -2)
-        return date(sy, sm, 1), month_end(y, m), bool(g["y"])
-    if kind == "half":
-        h = int(g["h"]) if g["h"] else (1 if g["hw"].lower() == "first" else 2)
-        year = int(g["y"]) if g["y"] else None
-        if year is None and published is not None:
-            year = published.year - (1 if (g["rel"] or "").lower() == "last" else 0)
-        if year is None:
-            return None, None, False
-        return date(year, 1 + 6 * (h - 1), 1), month_end(year, 6 * h), bool(g["y"])
-    if kind == "fiscal_year":
-        raw = g["fy"] or g["fy2"] or g["fy4"]
-        if g["fy3"]:
-            end_year = int(g["fy3"]) + 1
-        elif g["fy4b"]:
-            end_year = int(g["fy4"]) + 1
-        else:
-            end_year = int(raw) if len(raw) == 4 else 2000 + int(raw)
-        if g["fy2"] and fiscal_start == 4:
-            # Japanese and Indian news name an April-March year by its first year:
-            # "fiscal 2024" runs from April 2024 to March 2025.
-            end_year = int(g["fy2"]) + 1
-        if fiscal_start == 1:
-            return date(end_year, 1, 1), date(end_year, 12, 31), True
-        return (
-            date(end_year - 1, fiscal_start, 1),
-            month_end(*_shift_month(end_year - 1, fiscal_start, 11)),
-            True,
-        )
-    if kind == "relative":
-        if published is None:
-            return None, None, False
-        to_date = g["ytd"] or (g["what"] or "").lower().startswith("so far")
-        if to_date and as_of is not None:
-            return date(as_of.year, 1, 1), as_of, False
-        if (g["what"] or "").lower() == "this" and (g["unit"] or "").lower() == "quarter" and as_of:
-            quarter_start = (as_of.month - 1) // 3 * 3 + 1
-            return (
-                date(as_of.year, quarter_start, 1),
-                month_end(as_of.year, quarter_start + 2),
-                False,
-            )
-        if g["ytd"]:
-            ey, em = _shift_month(published.year, published.month, -1)
-            if ey < published.year:
-                return None, None, False
-            return date(published.year, 1, 1), month_end(ey, em), False
-        if g["ago"]:
-            return date(published.year - 1, 1, 1), date(published.year - 1, 12, 31), False
-        if g["n"]:
-            n = _count(g["n"])
-            if g["nunit"].lower() == "years":
-                return date(published.year - n, 1, 1), date(published.year - 1, 12, 31), False
-            ey, em = _shift_month(published.year, published.month, -1)
-            sy, sm = _shift_month(ey, em, -(n - 1))
-            return date(sy, sm, 1), month_end(ey, em), False
-        what = re.sub(r"\s+", " ", g["what"].lower())
-        unit = g["unit"].lower()
-        offset = {
-            "last": -1,
-            "past": -1,
-            "previous": -1,
-            "the past": -1,
-            "the previous": -1,
-            "this": 0,
-            "so far this": 0,
-            "next": 1,
-        }[what]
-        if unit == "year":
-            year = published.year + offset
-            if what == "so far this":
-                ey, em = _shift_month(published.year, published.month, -1)
-                return date(year, 1, 1), month_end(ey, em), False
-            return date(year, 1, 1), date(year, 12, 31), False
-        if unit == "month":
-            y, m = _shift_month(published.year, published.month, offset)
-            return date(y, m, 1), month_end(y, m), False
-        quarter_start = (published.month - 1) // 3 * 3 + 1
-        sy, sm = _shift_month(published.year, quarter_start, 3 * offset)
-        ey, em = _shift_month(sy, sm, 2)
-        return date(sy, sm, 1), month_end(ey, em), False
-    if kind == "day":
-        m = _month_number(g["m"])
-        d = int(g["d"])
-        y = _year_for_month(m, published, g["y"])
-        if y is None or d > calendar.monthrange(y, m)[1]:
-            return None, None, False
-        return date(y, m, d), date(y, m, d), bool(g["y"])
-    if kind == "month":
-        m = _month_number(g["m"])
-        y = _year_for_month(m, published, g["y"])
-        if y is None:
-            return None, None, False
-        return date(y, m, 1), month_end(y, m), bool(g["y"])
-    if kind == "year":
-        y = int(g["y"])
-        return date(y, 1, 1), date(y, 12, 31), True
-    return None, None, False
-
-
-def _accept(kind: str, match: re.Match[str], text: str) -> bool:
-    """Filters for words that are periods only in some uses."""
-    g = match.groupdict()
-    if kind in ("month", "day", "named_quarter", "year_to_month", "month_range", "rolling_months"):
-        raw = g.get("m") or g.get("m1") or ""
-        if raw == "May" and kind == "month" and not g.get("y"):
-            # "May" is a month only with a year or after "in"/"during".
-            before = text[max(0, match.start() - 8) : match.start()].lower()
-            if not re.search(r"\b(in|during|of|for|since|until|through)\s$", before):
-                return False
-        if raw.islower():
-            return False  # "may rise", "march on": lowercase month words are not months
-        if raw.lower() in ("mar", "mar.", "may") and kind == "month_range":
-            return False
-    if kind == "first_months" and not (g.get("the") or g.get("y") or g.get("rel")):
-        return False  # "its first seven months on sale" counts from a launch, not from January
-    if kind == "year":
-        # A bare year is a period after a preposition or before "sales";
-        # "2025 CEO Investor Day" and "the 2026 Ranger" are not periods.
-        return bool(g.get("prep") or g.get("after"))
-    return True
-
-
-# Every period pattern needs one of its anchor words nearby: a month for "through
-# November", "quarter" or "Q3" for a quarter, a year for "in 2025". Patterns only run
-# in windows around their own anchors: most articles name many months and years but
-# few quarters or fiscal years, and one pass for the anchors is cheap.
-_ANCHOR_CLASS = {
-    **{name: "month_name" for name in MONTH_NUMBERS},
-    **{word: "quarter" for word in ("quarter", "q1", "q2", "q3", "q4")},
-    **{word: "half" for word in ("half", "h1", "h2")},
-    **{word: "unit" for word in ("month", "months", "year", "years", "ytd")},
-    **{word: "fiscal" for word in ("fiscal", "financial", "fy")},
-}
-_NUMERIC_ANCHOR = re.compile(r"(?:19|20)\d\d|fy\d+")  # on the match view: lower case
-_NEEDS = {
-    "month_range": ("month_name",),
-    "rolling_months": ("unit",),
-    "first_months": ("unit",),
-    "year_to_month": ("month_name",),
-    "quarter": ("quarter",),
-    "named_quarter": ("quarter",),
-    "half": ("half",),
-    "fiscal_year": ("fiscal",),
-    "relative": ("unit", "quarter"),
-    "full_year": ("unit",),
-    "quarter_to_date": ("quarter",),
-    "this_quarter": ("quarter",),
-    "day": ("month_name",),
-    "month": ("month_name",),
-    "year": ("year_number",),
-}
-_ANCHOR_FINDER = None
-
-
-def _anchors(text: str, start: int, end: int) -> dict[str, list[tuple[int, int]]]:
-    """Where the anchor words of each class are in text[start:end]."""
-    global _ANCHOR_FINDER
-    if _ANCHOR_FINDER is None:
-        _ANCHOR_FINDER = PhraseFinder(_ANCHOR_CLASS, hyphen_joins=False)
-    piece = text[start:end]
-    view = match_view(piece)
-    found: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for a, b, key in _ANCHOR_FINDER.find(piece, view):
-        found[_ANCHOR_CLASS[key]].append((start + a, start + b))
-    for match in _NUMERIC_ANCHOR.finditer(view):
-        a, b = match.span()
-        if (a == 0 or not view[a - 1].isalnum()) and (b == len(view) or not view[b].isalnum()):
-            kind = "fiscal" if view[a] == "f" else "year_number"
-            found[kind].append((start + a, start + b))
-    return found
-
-
-def _windows(
-    anchors: dict[str, list[tuple[int, int]]], kinds: tuple[str, ...], start: int, end: int
-) -> list[tuple[int, int]]:
-    """Stretches of text around the anchors of some classes, merged where they touch."""
-    spots = sorted(spot for kind in kinds for spot in anchors.get(kind, ()))
-    windows: list[tuple[int, int]] = []
-    for a, b in spots:
-        window = (max(start, a - 50), min(end, b + 45))
-        if windows and window[0] <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(windows[-1][1], window[1]))
-        else:
-            windows.append(window)
-    return windows
-
-
-def _matches(text: str, start: int, end: int, kinds: set[str] | None = None):
-    """(kind, match) of every period pattern near its anchors, in pattern order."""
-    anchors = _anchors(text, start, end)
-    for kind, pattern in _PATTERNS:
-        if kinds is not None and kind not in kinds:
-            continue
-        for window_start, window_end in _windows(anchors, _NEEDS[kind], start, end):
-            for match in pattern.finditer(text, window_start, window_end):
-                yield kind, match
-
-
-_LAST_SCAN: tuple[str, list] | None = None
-
-
-def _text_matches(text: str, kinds: set[str] | None = None) -> list:
-    """`_matches` over a whole text, kept for the next call on the same text: the
-    publication guess, the data month and the article scan all read one text."""
-    global _LAST_SCAN
-    scan = _LAST_SCAN
-    if scan is None or not (scan[0] is text or scan[0] == text):
-        scan = _LAST_SCAN = (text, list(_matches(text, 0, len(text))))
-    return [item for item in scan[1] if kinds is None or item[0] in kinds]
 
 
 def find_periods(
@@ -588,7 +66,7 @@ def find_periods(
     taken: list[tuple[int, int]] = []
     found: list[PeriodMatch] = []
     whole = start == 0 and end == len(text)
-    for kind, match in _text_matches(text) if whole else _matches(text, start, end):
+    for kind, match in text_matches(text) if whole else matches(text, start, end):
         period = _period_of(kind, match, text, start, published, fiscal_start, taken, as_of)
         if period is not None:
             taken.append((period.start, period.end))
@@ -602,14 +80,14 @@ def _period_of(
 ) -> PeriodMatch | None:
     """One match as a resolved period, or None when it overlaps a better one or is not a period."""
     a, b = match.span()
-    if any(x < b and a < y for x, y in taken) or not _accept(kind, match, text):
+    if any(x < b and a < y for x, y in taken) or not accept(kind, match, text):
         return None
-    period_start, period_end, explicit = _resolve(kind, match, published, fiscal_start, as_of)
+    period_start, period_end, explicit = resolve(kind, match, published, fiscal_start, as_of)
     core = min(
         (
             match.start(name)
             for name, value in match.groupdict().items()
-            if value and name in _CORE_GROUPS
+            if value and name in CORE_GROUPS
         ),
         default=a,
     )
@@ -678,6 +156,8 @@ _DATED_THING = re.compile(
     r"\s+(?:[A-Z][\w&-]*\s+){0,2}(?:study|report|survey|poll|analysis|paper|announcement|"
     r"statement|interview|filing|memo|note|letter|ruling|decision|update)\b"
 )
+
+
 _YEAR_WORD = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -692,10 +172,10 @@ def _sentence_bounds(text: str, position: int) -> tuple[int, int]:
 def _reported_months(text: str, published: date | None) -> list[date]:
     """Ends of the data periods an article names (not its future dates)."""
     ends = []
-    for kind, match in _text_matches(text, set(_DATA_KINDS)):
-        if not _accept(kind, match, text):
+    for kind, match in text_matches(text, set(_DATA_KINDS)):
+        if not accept(kind, match, text):
             continue
-        period_start, period_end, explicit = _resolve(kind, match, published, 1)
+        period_start, period_end, explicit = resolve(kind, match, published, 1)
         if period_end is None or (published is None and not explicit):
             continue
         lead = text[max(0, match.start() - 40) : match.start()]
@@ -740,11 +220,11 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
     ends = _reported_months(text, None)
     if ends:
         latest = max(ends)
-        year, month = _shift_month(latest.year, latest.month, 1)
+        year, month = shift_month(latest.year, latest.month, 1)
         return date(year, month, 1), "month"
     years: Counter = Counter()
     ahead: list[int] = []  # years in sentences that look forward: targets, mandates, plans
-    for _kind, match in _text_matches(text, {"year"}):
+    for _kind, match in text_matches(text, {"year"}):
         prep = (match.group("prep") or "").lower()
         if prep in ("by", "until", "before", "since"):
             continue
@@ -784,7 +264,7 @@ def data_month(text: str, published: date | None, precision: str | None) -> date
     if ends:
         return max(ends)
     if published is not None and precision in ("day", "month"):
-        year, month = _shift_month(published.year, published.month, -1)
+        year, month = shift_month(published.year, published.month, -1)
         return month_end(year, month)
     return None
 
