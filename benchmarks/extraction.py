@@ -24,7 +24,7 @@ REAL = REPO / "tests" / "fixtures" / "real" / "articles"
 
 def time_folder(folder: Path, limit: int, repeat: int) -> dict:
     from flows.extract.frames import parse_read
-    from flows.extract.recognise import build_gazetteer
+    from flows.extract.gazetteer import build_gazetteer
     from flows.reference import load_reference
     from flows.sources import discover_files, read_batch
 

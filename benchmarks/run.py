@@ -146,7 +146,7 @@ def compare_with_peer(corpus: Path, sample: int) -> dict:
     peer on the same texts. Reading the files is not timed for either."""
     from benchmarks.peer import build_peer, run_peer
     from flows.extract.frames import parse_read
-    from flows.extract.recognise import build_gazetteer
+    from flows.extract.gazetteer import build_gazetteer
     from flows.reference import load_reference
     from flows.sources import discover_files, read_batch
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from flows.extract.article import parse_article
+from flows.extract.gazetteer import build_gazetteer
 from flows.extract.read import RawArticle
-from flows.extract.recognise import build_gazetteer
 
 
 def _claims(text, reference, published="2025-12-03"):

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from flows.extract.article import parse_article
 from flows.extract.clean import clean_text
+from flows.extract.gazetteer import build_gazetteer
 from flows.extract.read import RawArticle
-from flows.extract.recognise import build_gazetteer
 from flows.reference import load_reference
 
 REFERENCE = load_reference()

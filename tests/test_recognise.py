@@ -8,7 +8,8 @@ import pytest
 
 from flows.evaluate import score_entities
 from flows.extract.clean import clean_text
-from flows.extract.recognise import build_gazetteer, find_mentions
+from flows.extract.gazetteer import build_gazetteer
+from flows.extract.recognise import find_mentions
 from flows.extract.segment import split_sentences
 
 from .conftest import GOLD, SEEDS

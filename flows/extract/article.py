@@ -17,9 +17,11 @@ from urllib.parse import urlparse
 from flows.extract.claims import Claim, extract_claims
 from flows.extract.clean import CleanArticle, clean_text
 from flows.extract.context import Setting
+from flows.extract.gazetteer import Gazetteer
+from flows.extract.mentions import Mention, tokenize
 from flows.extract.periods import infer_publication, parse_date
 from flows.extract.read import RawArticle
-from flows.extract.recognise import Gazetteer, Mention, find_mentions, tokenize
+from flows.extract.recognise import find_mentions
 from flows.extract.segment import Sentence, split_sentences
 from flows.reference import Reference
 

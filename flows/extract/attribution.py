@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flows.extract.recognise import Mention
+from flows.extract.mentions import Mention
 from flows.extract.sentence_reading import SentenceView, names_in
 from flows.extract.words import REPORT_VERBS, SPEECH_VERBS, WORDS
 from flows.reference import Reference

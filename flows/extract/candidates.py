@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
+from flows.extract.mentions import Mention
 from flows.extract.numbers import NumberMatch
 from flows.extract.periods import PeriodMatch
 from flows.extract.ranks import ordinal_is_rank, rank_words
-from flows.extract.recognise import Mention
 from flows.extract.sentence_reading import COUNT_METRICS, Candidate, Cue, NounPhrase, SentenceReader
 from flows.extract.words import MONTH_NAMES
 

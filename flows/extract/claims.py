@@ -24,10 +24,10 @@ from flows.extract.changes import ChangeReading
 from flows.extract.claim_record import Claim
 from flows.extract.context import ArticleContext, Facts, Setting
 from flows.extract.markets import markets_for
+from flows.extract.mentions import Mention
 from flows.extract.pairing import attach_baselines, attach_changes, map_respectively, qualifier
 from flows.extract.periods import data_month
 from flows.extract.ranks import rank_span
-from flows.extract.recognise import Mention
 from flows.extract.segment import Sentence
 from flows.extract.sentence_reading import (
     COUNT_METRICS,

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flows.extract.markets import MarketReader
-from flows.extract.recognise import Mention
+from flows.extract.mentions import Mention
 from flows.extract.segment import Sentence
 from flows.reference import Reference
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from flows.extract.article import STAGES, ParsedArticle, parse_article
+from flows.extract.gazetteer import build_gazetteer
 from flows.extract.read import BatchRead, RawArticle
-from flows.extract.recognise import build_gazetteer
 from flows.reference import Reference
 
 ARTICLE_SCHEMA = {

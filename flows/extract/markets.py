@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flows.extract.recognise import Mention
+from flows.extract.mentions import Mention
 from flows.reference import Reference
 
 WORLD = "World"

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 from flows.extract.candidates import change_basis
+from flows.extract.mentions import Mention
 from flows.extract.numbers import NumberMatch
 from flows.extract.periods import PeriodMatch
-from flows.extract.recognise import Mention
 from flows.extract.sentence_reading import SHARE_METRICS, Candidate, SentenceReader
 
 

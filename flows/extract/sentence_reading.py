@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
+from flows.extract.mentions import Mention
 from flows.extract.numbers import NumberMatch, find_numbers
 from flows.extract.periods import PeriodMatch, find_periods
 from flows.extract.phrases import PhraseFinder, match_view, phrase_key
-from flows.extract.recognise import Mention
 from flows.extract.segment import Sentence
 from flows.reference import Reference
 

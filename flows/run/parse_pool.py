@@ -47,7 +47,7 @@ def parse_pool(workers: int) -> Iterator[Executor | None]:
 
 def _warm(parent: int) -> None:
     _exit_with_parent(parent)
-    from flows.extract.recognise import build_gazetteer
+    from flows.extract.gazetteer import build_gazetteer
 
     build_gazetteer(load_reference())
 
