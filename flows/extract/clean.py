@@ -243,6 +243,82 @@ def _drop_comment_block(lines: list[str], keep: list[bool], header: int, removed
     return index
 
 
+def _take_dateline(kept: list[tuple[str, int]], removed: list[tuple[str, str]]) -> str | None:
+    """Date lines at the top or the bottom are furniture. Removing one brings the next
+    line into reach, so look again until none is left: cleaning twice then changes
+    nothing. Without one, a dateline opening the lead ("TOKYO, May 9, 2025 —")."""
+    dateline = None
+    while True:
+        window = [*range(min(3, len(kept))), *range(max(0, len(kept) - 3), len(kept))]
+        position = next((p for p in window if _DATELINE.match(kept[p][0])), None)
+        if position is None:
+            break
+        dateline = dateline or kept[position][0]
+        removed.append(("dateline", kept[position][0]))
+        kept.pop(position)
+    if dateline is None:
+        for line, _block in kept[:3]:
+            match = _LEAD_DATELINE.match(line)
+            if match:
+                return match.group(1)
+    return dateline
+
+
+def _line_kind(kept, position: int, title, dek, publisher_hints) -> tuple[str, str]:
+    """What one kept line is (title, table row, bullet, dek, heading, body) and its text."""
+    line, line_block = kept[position]
+    bullet = _BULLET.match(line)
+    if position == 0 and title is not None:
+        return "title", line
+    if _TABLE_ROW.match(line):
+        # The first row of a table names its columns.
+        previous_row = position > 0 and _TABLE_ROW.match(kept[position - 1][0])
+        return ("table_row" if previous_row else "table_header"), line
+    if bullet and len(line) > bullet.end():
+        return "bullet", line[bullet.end() :]
+    if (
+        title is not None
+        and dek is None
+        and position == 1
+        and len(line.split()) <= 45
+        and not re.search(r"\d", line)  # a lede with figures is the story, not its standfirst
+        and (len(kept) < 3 or kept[2][1] != line_block)
+    ):
+        return "dek", line
+    if _is_heading_like(line) and position + 1 < len(kept):
+        match = _OUTLET_HEADING.match(line)
+        if match:
+            publisher_hints.append(match.group(1))
+        return "heading", line
+    return "body", line
+
+
+def _paragraphs(kept, title, publisher_hints):
+    """The paragraphs of the cleaned text, their kinds, blocks and sections."""
+    paragraphs: list[Paragraph] = []
+    pieces: list[str] = []
+    offset = 0
+    block = 0
+    section = 0
+    previous_block = None
+    dek = None
+    for position, (_line, line_block) in enumerate(kept):
+        kind, text = _line_kind(kept, position, title, dek, publisher_hints)
+        if kind == "dek":
+            dek = text
+        if kind in ("title", "heading", "dek") or line_block != previous_block:
+            block += 1
+        if kind == "heading":
+            section += 1
+        previous_block = line_block
+        paragraphs.append(Paragraph(offset, offset + len(text), kind, block, section))
+        pieces.append(text)
+        offset += len(text) + len(PARAGRAPH_BREAK)
+        if kind in ("title", "heading", "dek"):
+            block += 1
+    return paragraphs, pieces, dek
+
+
 def _assemble(
     lines: list[str],
     keep: list[bool],
@@ -258,26 +334,7 @@ def _assemble(
             continue
         if is_kept:
             kept.append((line, block))
-
-    # Date lines at the top or the bottom are furniture. Removing one brings the next line
-    # into reach, so look again until none is left: cleaning twice then changes nothing.
-    dateline = None
-    while True:
-        window = [*range(min(3, len(kept))), *range(max(0, len(kept) - 3), len(kept))]
-        position = next((p for p in window if _DATELINE.match(kept[p][0])), None)
-        if position is None:
-            break
-        dateline = dateline or kept[position][0]
-        removed.append(("dateline", kept[position][0]))
-        kept.pop(position)
-
-    if dateline is None:
-        for line, _block in kept[:3]:
-            match = _LEAD_DATELINE.match(line)
-            if match:
-                dateline = match.group(1)
-                break
-
+    dateline = _take_dateline(kept, removed)
     title = None
     declared = normalise(declared_title).strip() if declared_title else None
     if declared:
@@ -287,53 +344,7 @@ def _assemble(
         kept.insert(0, (declared, -1))
     elif len(kept) > 1 and _is_title_like(kept[0][0]) and not _BULLET.match(kept[0][0]):
         title = kept[0][0]
-
-    paragraphs: list[Paragraph] = []
-    pieces: list[str] = []
-    offset = 0
-    block = 0
-    section = 0
-    previous_block = None
-    dek = None
-    for position, (line, line_block) in enumerate(kept):
-        kind = "body"
-        text = line
-        bullet = _BULLET.match(line)
-        if position == 0 and title is not None:
-            kind = "title"
-        elif _TABLE_ROW.match(line):
-            # The first row of a table names its columns.
-            previous_row = position > 0 and _TABLE_ROW.match(kept[position - 1][0])
-            kind = "table_row" if previous_row else "table_header"
-        elif bullet and len(line) > bullet.end():
-            kind = "bullet"
-            text = line[bullet.end() :]
-        elif (
-            title is not None
-            and dek is None
-            and position == 1
-            and len(line.split()) <= 45
-            and not re.search(r"\d", line)  # a lede with figures is the story, not its standfirst
-            and (len(kept) < 3 or kept[2][1] != line_block)
-        ):
-            kind = "dek"
-            dek = line
-        elif _is_heading_like(line) and position + 1 < len(kept):
-            kind = "heading"
-            match = _OUTLET_HEADING.match(line)
-            if match:
-                publisher_hints.append(match.group(1))
-        if kind in ("title", "heading", "dek") or line_block != previous_block:
-            block += 1
-        if kind == "heading":
-            section += 1
-        previous_block = line_block
-        paragraphs.append(Paragraph(offset, offset + len(text), kind, block, section))
-        pieces.append(text)
-        offset += len(text) + len(PARAGRAPH_BREAK)
-        if kind in ("title", "heading", "dek"):
-            block += 1
-
+    paragraphs, pieces, dek = _paragraphs(kept, title, publisher_hints)
     return CleanArticle(
         text=PARAGRAPH_BREAK.join(pieces),
         paragraphs=paragraphs,
