@@ -36,6 +36,10 @@ class Entity:
     iso_code: str | None = None
     domain: str | None = None
     body: str | None = None
+    city: str | None = None  # a facility's city
+    region: str | None = None  # a facility's region (state, province or country)
+    organization: str | None = None  # a person's organisation
+    role: str | None = None  # a person's role
 
     @property
     def key(self) -> str:
@@ -204,8 +208,8 @@ def _entities(directory: Path) -> list[Entity]:
                 name=row["name"],
                 aliases=_split(row["aliases"]),
                 manufacturer=row["manufacturer"] or None,
-                parent=row["region"] or None,
-                country=row["city"] or None,
+                region=row["region"] or None,
+                city=row["city"] or None,
             )
         )
     for row in _rows(directory, "people.csv"):
@@ -214,8 +218,8 @@ def _entities(directory: Path) -> list[Entity]:
                 type="person",
                 name=row["name"],
                 aliases=_split(row["aliases"]),
-                parent=row["organization"] or None,
-                kind=row["role"] or None,
+                organization=row["organization"] or None,
+                role=row["role"] or None,
             )
         )
     return entities

@@ -75,3 +75,23 @@ def test_the_project_never_reads_the_shared_folder():
     for path in [*REPO.glob("flows/**/*.py"), *REPO.glob("tests/*.py"), *REPO.glob("scripts/*.py")]:
         if path.name != this_test:
             assert "../shared" not in path.read_text(encoding="utf-8"), path
+
+
+MODULE_LINES = 600
+FUNCTION_LINES = 80
+
+
+@pytest.mark.parametrize(
+    "path", sorted(FLOWS.rglob("*.py")), ids=lambda p: str(p.relative_to(FLOWS))
+)
+def test_modules_and_functions_stay_small(path):
+    """No module above 600 lines, no function above 80: each can be read at one sitting."""
+    source = path.read_text(encoding="utf-8")
+    assert source.count("\n") <= MODULE_LINES
+    long = [
+        f"{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno - node.lineno + 1 > FUNCTION_LINES
+    ]
+    assert long == []

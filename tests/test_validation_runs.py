@@ -84,15 +84,11 @@ def test_broken_rows_are_quarantined_with_their_expectation_and_good_rows_load(v
 
     # The same run loads the good rows and records the rejected ones.
     db = tmp_path / "pickup.duckdb"
-    working = WorkingDatabase(db)
-    working.create_schema()
-    working.begin()
-    reference = load_reference()
-    working.upsert_reference(reference)
-    working.add_detected_entities(result.frames)
-    working.insert_frames(result.frames, 1, now_utc())
-    working.record_quarantine(result.quarantine, 1, now_utc())
-    working.commit()
+    working = WorkingDatabase.open(db)
+    load_id = working.start_load(load_reference())
+    working.load_group(result.frames, [], load_id)
+    run = {"load_id": load_id, "started_at": now_utc(), "status": "success"}
+    working.finish_run(pl.DataFrame(), result.quarantine, run)
     working.publish()
     with duckdb.connect(str(db), read_only=True) as connection:
         assert connection.execute("select count(*) from fact_claim").fetchone()[0] == good_count

@@ -149,7 +149,11 @@ def parse_article(raw: RawArticle, reference: Reference, gazetteer: Gazetteer) -
         mentions=mentions,
         claims=claims,
         publisher=publisher,
-        published_on=published_on,
+        # Known only to the year, the article is read as of the year's end (so "November"
+        # falls inside it) but recorded as the year itself: its first day.
+        published_on=published_on.replace(month=1, day=1)
+        if published_on and precision == "year"
+        else published_on,
         published_precision=precision,
         published_source=source,
         timings=dict(timings),

@@ -117,8 +117,8 @@ def _credited(mention: Mention, reader: SentenceView, reference: Reference) -> s
     if mention.type != "person":
         return mention.name
     entity = reference.get("person", mention.name)
-    if entity is not None and entity.parent:
-        return entity.parent
+    if entity is not None and entity.organization:
+        return entity.organization
     organisations = [
         m for m in reader.mentions if m.type == "organization" and m.start > mention.end
     ]

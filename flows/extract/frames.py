@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from flows.extract.article import STAGES, ParsedArticle, parse_article
+from flows.extract.claim_record import Claim, record_fields
 from flows.extract.gazetteer import build_gazetteer
 from flows.extract.read import BatchRead, RawArticle
 from flows.reference import Reference
@@ -61,25 +62,18 @@ MENTION_SCHEMA = {
     "surface": pl.String,
     "rule": pl.String,
 }
+_POLARS = {"str": pl.String, "int": pl.Int64, "float": pl.Float64, "date": pl.Date}
+# The claim record's own fields as frame columns: everything but the sentence text
+# (kept in the sentences frame) and the markets (their own frame).
+CLAIM_FIELDS = [
+    f.name
+    for f in record_fields(Claim)
+    if f.store in ("dimension", "measure") or f.name == "sentence_index"
+]
 CLAIM_SCHEMA = {
     "article": pl.String,
     "claim_index": pl.Int64,
-    "sentence_index": pl.Int64,
-    "metric": pl.String,
-    "value": pl.Float64,
-    "unit": pl.String,
-    "qualifier": pl.String,
-    "manufacturer": pl.String,
-    "model": pl.String,
-    "powertrain": pl.String,
-    "period_start": pl.Date,
-    "period_end": pl.Date,
-    "change_pct": pl.Float64,
-    "baseline_value": pl.Float64,
-    "source_org": pl.String,
-    "value_start": pl.Int64,
-    "value_end": pl.Int64,
-    "value_text": pl.String,
+    **{f.name: _POLARS[f.kind] for f in record_fields(Claim) if f.name in CLAIM_FIELDS},
     "sentence_start": pl.Int64,
     "sentence_end": pl.Int64,
 }
@@ -148,97 +142,27 @@ def to_frames(
     articles, sentences, mentions, claims, regions = [], [], [], [], []
     timings: dict[str, float] = defaultdict(float)
     for item in parsed:
-        raw, clean = item.raw, item.clean
         for stage, seconds in item.timings.items():
             timings[stage] += seconds
-        articles.append(
-            {
-                "article": raw.article,
-                "file_path": raw.path,
-                "record_index": raw.record,
-                "content_hash": hashes.get(raw.path),
-                "format": raw.format,
-                "encoding": raw.encoding,
-                "title": clean.title,
-                "dek": clean.dek,
-                "publisher": item.publisher,
-                "published_on": item.published_on,
-                "published_precision": item.published_precision,
-                "published_source": item.published_source,
-                "url": raw.url,
-                "word_count": clean.word_count,
-                "char_count": len(clean.text),
-                "sentence_count": len(item.sentences),
-                "mention_count": len(item.mentions),
-                "claim_count": len(item.claims),
-                "boilerplate_lines": len(clean.removed),
-                "cleaned_text": clean.text,
-                "extractor_version": extractor_version,
-            }
-        )
-        for s in item.sentences:
-            sentences.append(
-                {
-                    "article": raw.article,
-                    "sentence_index": s.index,
-                    "paragraph_index": s.paragraph,
-                    "block_index": s.block,
-                    "section_index": s.section,
-                    "kind": s.kind,
-                    "start_char": s.start,
-                    "end_char": s.end,
-                    "text": clean.text[s.start : s.end],
-                }
-            )
-        for index, m in enumerate(item.mentions):
-            mentions.append(
-                {
-                    "article": raw.article,
-                    "mention_index": index,
-                    "sentence_index": m.sentence,
-                    "entity_type": m.type,
-                    "entity_name": m.name,
-                    "start_char": m.start,
-                    "end_char": m.end,
-                    "surface": m.surface,
-                    "rule": m.rule,
-                }
-            )
+        articles.append(_article_row(item, hashes, extractor_version))
+        sentences.extend(_sentence_rows(item))
+        mentions.extend(_mention_rows(item))
+        article = item.raw.article
         for index, c in enumerate(item.claims):
             sentence = item.sentences[c.sentence_index]
             claims.append(
                 {
-                    "article": raw.article,
+                    "article": article,
                     "claim_index": index,
-                    "sentence_index": c.sentence_index,
-                    "metric": c.metric,
-                    "value": c.value,
-                    "unit": c.unit,
-                    "qualifier": c.qualifier,
-                    "manufacturer": c.manufacturer,
-                    "model": c.model,
-                    "powertrain": c.powertrain,
-                    "period_start": c.period_start,
-                    "period_end": c.period_end,
-                    "change_pct": c.change_pct,
-                    "baseline_value": c.baseline_value,
-                    "source_org": c.source_org,
-                    "value_start": c.value_start,
-                    "value_end": c.value_end,
-                    "value_text": c.value_text,
+                    **{name: getattr(c, name) for name in CLAIM_FIELDS},
                     "sentence_start": sentence.start,
                     "sentence_end": sentence.end,
                 }
             )
-            for position, region in enumerate(c.region):
-                regions.append(
-                    {
-                        "article": raw.article,
-                        "claim_index": index,
-                        "region": region,
-                        "position": position,
-                    }
-                )
+            regions.extend(
+                {"article": article, "claim_index": index, "region": region, "position": position}
+                for position, region in enumerate(c.region)
+            )
 
     def frame(rows: list[dict], schema: dict) -> pl.DataFrame:
         return (
@@ -254,6 +178,68 @@ def to_frames(
         problems=pl.DataFrame(schema=PROBLEM_SCHEMA),
         timings=dict(timings),
     )
+
+
+def _article_row(item: ParsedArticle, hashes: dict[str, str], extractor_version: str) -> dict:
+    raw, clean = item.raw, item.clean
+    return {
+        "article": raw.article,
+        "file_path": raw.path,
+        "record_index": raw.record,
+        "content_hash": hashes.get(raw.path),
+        "format": raw.format,
+        "encoding": raw.encoding,
+        "title": clean.title,
+        "dek": clean.dek,
+        "publisher": item.publisher,
+        "published_on": item.published_on,
+        "published_precision": item.published_precision,
+        "published_source": item.published_source,
+        "url": raw.url,
+        "word_count": clean.word_count,
+        "char_count": len(clean.text),
+        "sentence_count": len(item.sentences),
+        "mention_count": len(item.mentions),
+        "claim_count": len(item.claims),
+        "boilerplate_lines": len(clean.removed),
+        "cleaned_text": clean.text,
+        "extractor_version": extractor_version,
+    }
+
+
+def _sentence_rows(item: ParsedArticle) -> list[dict]:
+    text = item.clean.text
+    return [
+        {
+            "article": item.raw.article,
+            "sentence_index": s.index,
+            "paragraph_index": s.paragraph,
+            "block_index": s.block,
+            "section_index": s.section,
+            "kind": s.kind,
+            "start_char": s.start,
+            "end_char": s.end,
+            "text": text[s.start : s.end],
+        }
+        for s in item.sentences
+    ]
+
+
+def _mention_rows(item: ParsedArticle) -> list[dict]:
+    return [
+        {
+            "article": item.raw.article,
+            "mention_index": index,
+            "sentence_index": m.sentence,
+            "entity_type": m.type,
+            "entity_name": m.name,
+            "start_char": m.start,
+            "end_char": m.end,
+            "surface": m.surface,
+            "rule": m.rule,
+        }
+        for index, m in enumerate(item.mentions)
+    ]
 
 
 def parse_read(batch: BatchRead, reference: Reference, extractor_version: str) -> Frames:

@@ -229,7 +229,9 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
         if prep in ("by", "until", "before", "since"):
             continue
         year = int(match.group("y"))
-        if _LOOKS_AHEAD.search(text, *_sentence_bounds(text, match.start())):
+        sentence_start, sentence_end = _sentence_bounds(text, match.start())
+        near = (max(sentence_start, match.start() - 60), min(sentence_end, match.end() + 25))
+        if _LOOKS_AHEAD.search(text, *near):  # "24% in 2026 should be electric"
             ahead.append(year)
             continue
         lead = text[max(0, match.start("y") - 50) : match.start("y")]
@@ -249,7 +251,8 @@ def infer_publication(text: str) -> tuple[date | None, str | None]:
 
 # Words of a sentence about what is to come: its years are not the year reported.
 _LOOKS_AHEAD = re.compile(
-    r"\b(?:will|should|shall|would|could|aims?|aiming|targets?|targeting|plans?|planning"
+    r"\b(?:will|should|shall|would|could|aims?|aiming|targets?|targeting|plans?|planning|planned"
+    r"|scheduled|slated|due|upcoming"
     r"|forecasts?|projected|projections?|expects?|expected|anticipates?|predicts?|going\s+to)\b",
     re.IGNORECASE,
 )
