@@ -36,7 +36,12 @@ def test_a_run_with_parse_workers_equals_the_default_run(seed_run, tmp_path):
     _assert_same_warehouse(db, expected)
 
 
+def _needs_dask() -> None:
+    pytest.importorskip("prefect_dask", reason="needs the [dask] extra: pip install -e '.[dask]'")
+
+
 def test_the_dask_task_runner_on_a_local_cluster_equals_the_default_run(seed_run, tmp_path):
+    _needs_dask()
     from flows.run.flow import pickup_etl
     from flows.run.task_runners import make_task_runner
 
@@ -53,6 +58,7 @@ def test_the_dask_task_runner_on_a_local_cluster_equals_the_default_run(seed_run
 def test_the_dask_task_runner_sends_read_and_parse_batches_to_an_existing_cluster(
     seed_run, tmp_path
 ):
+    _needs_dask()
     from distributed import Client, LocalCluster, get_task_stream
 
     from flows.run.flow import pickup_etl
@@ -109,6 +115,7 @@ def test_the_generated_corpus_is_deterministic_and_varied(tmp_path):
 def test_the_benchmark_at_smoke_size_loads_every_article_and_reruns_without_parsing(
     prefect_harness, tmp_path
 ):
+    pytest.importorskip("spacy", reason="needs the [bench] extra: pip install -e '.[bench]'")
     from benchmarks.run import benchmark, render
 
     report = benchmark(80, seed=11, work=tmp_path, compare=40, start_server=False)
