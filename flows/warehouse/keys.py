@@ -1,0 +1,33 @@
+"""The one way the warehouse makes keys.
+
+A key is the first 8 bytes of the BLAKE2b digest (digest size 8) of the
+natural key's parts, written as text and joined by the unit separator U+001F,
+read as a big-endian integer with its top bit cleared: a positive 63-bit
+integer that fits DuckDB's BIGINT. The algorithm is fixed by the Python
+standard library, not by polars or DuckDB, so a key never changes with a
+library upgrade (`tests/test_keys.py` pins known keys).
+
+- entity: `stable_key("manufacturer", "Ford")`
+- article version: `stable_key("article", article, content_hash, extractor_version)`
+- a row of an article: `stable_key("claim", article_key, claim_index)`
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+SEPARATOR = "\x1f"
+
+
+def stable_key(*parts: object) -> int:
+    """A positive 63-bit key from a natural key: the same parts give the same key in
+    every run, process and library version."""
+    text = SEPARATOR.join(str(part) for part in parts)
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def keys_of(kind: str, *columns: Iterable[object]) -> list[int]:
+    """`stable_key(kind, *row)` for each row of some columns, in order."""
+    return [stable_key(kind, *row) for row in zip(*columns, strict=True)]
