@@ -79,6 +79,7 @@ class Reference:
     boilerplate: list[BoilerplateRule]
     metrics: list[dict[str, str]]
     powertrains: list[dict[str, str]]
+    part_of: list[dict[str, str]]  # what is part of what: BEV of NEV, a model of its maker
     word_lists: dict[str, frozenset[str]]
     by_key: dict[str, Entity] = field(init=False)
     by_type_name: dict[tuple[str, str], Entity] = field(init=False)
@@ -252,6 +253,7 @@ def load_reference(directory: str | None = None) -> Reference:
         ],
         metrics=_rows(root, "metrics.csv"),
         powertrains=_rows(root, "powertrains.csv"),
+        part_of=_rows(root, "part_of.csv"),
         word_lists=_word_lists(_rows(root, "grammar_words.csv")),
     )
 

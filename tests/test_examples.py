@@ -74,12 +74,17 @@ def test_announced_targets_are_the_gold_targets(seed_run):
     assert sorted((row["metric"], row["value"]) for row in rows) == gold
 
 
-def test_conflicting_reports_find_the_figures_two_articles_scope_differently(seed_run):
+def test_conflicting_reports_show_the_seeds_drifted_and_inconsistent_figures(seed_run):
     _summary, db = seed_run
     rows = _answer(db, _example("conflicting_reports"))
-    found = {(row["metric"], row["value"]) for row in rows}
-    assert ("registrations", 23500) in found  # one article dates it 2024, the other 2025
-    assert all(row["articles"] >= 2 for row in rows)
+    found = {(row["status"], row["metric"], row["powertrain"], row["value"]) for row in rows}
+    # 001 retells 002's 23,500 Korean registrations as BEV ones of another year
+    assert ("scope_drift", "registrations", "all", 23500) in found
+    assert ("scope_drift", "registrations", "bev", 23500) in found
+    # and states more BEV than NEV pickups sold in China
+    assert ("inconsistent", "sales", "bev", 537000) in found
+    assert ("inconsistent", "sales", "nev", 67000) in found
+    assert all(row["articles"] and row["example_sentence"] for row in rows)
 
 
 def test_sources_count_each_claim_once(seed_run):

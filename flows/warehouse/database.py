@@ -39,6 +39,7 @@ from flows.warehouse.load import (
     retire_files,
     scalar,
 )
+from flows.warehouse.stories import assign_stories
 from flows.warehouse.schema import (
     TABLES,
     VIEWS,
@@ -147,10 +148,12 @@ class WorkingDatabase:
         return load_id
 
     def load_group(self, frames: Frames, paths: list[str], load_id: int) -> None:
-        """Replace the facts of a group's files and commit the step."""
+        """Replace the facts of a group's files, put its articles in their stories and
+        commit the step."""
         retire_files(self.connection, paths)
         add_detected_entities(self.connection, frames)
         insert_frames(self.connection, frames, load_id, now_utc())
+        assign_stories(self.connection, frames)
         kill_point("load")
         self.commit_step()
 

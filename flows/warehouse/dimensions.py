@@ -123,6 +123,7 @@ def upsert_reference(connection: duckdb.DuckDBPyConnection, reference: Reference
             ]
         ),
     )
+    _replace(connection, "rule_part_of", pl.DataFrame(reference.part_of))
     for entity_type, row_of in _ROWS.items():
         rows = [
             {**row_of(entity), "source": "reference"}

@@ -19,9 +19,10 @@ from flows.resources import resource_dir
 from flows.warehouse.keys import keys_of, stable_key
 
 
-def run_sql(connection: duckdb.DuckDBPyConnection, name: str) -> None:
-    """One file of `sql/load/`."""
-    connection.execute((resource_dir("sql") / "load" / f"{name}.sql").read_text(encoding="utf-8"))
+def run_sql(connection: duckdb.DuckDBPyConnection, name: str, parameters: dict | None = None):
+    """One file of `sql/load/` (its `$name` parameters from `parameters`)."""
+    sql = (resource_dir("sql") / "load" / f"{name}.sql").read_text(encoding="utf-8")
+    return connection.execute(sql, parameters) if parameters else connection.execute(sql)
 
 
 def scalar(connection: duckdb.DuckDBPyConnection, sql: str):

@@ -37,6 +37,8 @@ TABLES = (
     "etl_run",
     "etl_file",
     "quarantine",
+    "story_fingerprint",
+    "rule_part_of",
 )
 VIEWS = (
     "v_claims",
@@ -44,6 +46,10 @@ VIEWS = (
     "v_model_leaderboard",
     "v_entity_coverage",
     "v_run_history",
+    "dim_story",
+    "fact_figure",
+    "v_conflicts",
+    "v_market_facts",
 )
 _DUCKDB = {"str": "varchar", "int": "integer", "float": "double", "date": "date"}
 

@@ -1,29 +1,20 @@
--- Which figures do different articles report with different scope (market, powertrain or period)?
--- Grain: one row per metric x value x unit stated by two or more articles in more than one way.
-with stated as (
-    select
-        metric,
-        value,
-        unit,
-        article,
-        array_to_string(region, ', ') as markets,
-        powertrain,
-        coalesce(period_start::varchar, '?') || ' .. ' || coalesce(period_end::varchar, '?') as period
-    from v_claims
-    where value is not null
-      and unit <> 'rank'
-)
-
+-- Which figures do the articles disagree on, and who says what?
+-- Grain: one row per fact that independent stories report differently, that breaks a
+-- part-of rule, or that one story's articles state with different scopes (v_conflicts),
+-- with each competing value and the articles and sources behind it.
 select
+    status,
+    status_reason,
     metric,
+    market,
+    coalesce(model, manufacturer, 'all makers') as subject,
+    powertrain,
+    period_start,
+    period_end,
     value,
-    unit,
-    count(distinct article) as articles,
-    list(distinct markets order by markets) as markets,
-    list(distinct powertrain order by powertrain) as powertrains,
-    list(distinct period order by period) as periods
-from stated
-group by metric, value, unit
-having count(distinct article) > 1
-   and count(distinct (markets, powertrain, period)) > 1
-order by articles desc, metric, value desc;
+    list(distinct article order by article) as articles,
+    list(distinct source_org order by source_org) filter (where source_org is not null) as sources,
+    any_value(sentence) as example_sentence
+from v_conflicts
+group by all
+order by status, metric, market, period_end, value desc;

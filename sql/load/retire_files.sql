@@ -8,6 +8,7 @@ delete from bridge_claim_region where claim_key in (
     select claim_key from fact_claim where article_key in (select article_key from retired)
 );
 delete from fact_claim where article_key in (select article_key from retired);
+delete from story_fingerprint where article_key in (select article_key from retired);
 delete from fact_entity_mention where article_key in (select article_key from retired);
 delete from dim_sentence where article_key in (select article_key from retired);
 delete from dim_article where article_key in (select article_key from retired);

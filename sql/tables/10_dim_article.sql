@@ -27,7 +27,10 @@ create table if not exists dim_article (
     cleaned_text varchar,
     extractor_version varchar not null,
     load_id bigint not null,
-    loaded_at timestamp not null
+    loaded_at timestamp not null,
+    story_key bigint,
+    story_match varchar,
+    story_similarity double
 );
 comment on table dim_article is 'One input article as last read; its sentences, mentions and claims hang off it';
 comment on column dim_article.article_key is 'Surrogate key (stable hash of article, content hash and extractor version: a new version gets a new key)';
@@ -55,3 +58,6 @@ comment on column dim_article.cleaned_text is 'The cleaned article text; charact
 comment on column dim_article.extractor_version is 'Version of the extraction code and reference data that produced this row';
 comment on column dim_article.load_id is 'etl_run.load_id of the run that loaded this version';
 comment on column dim_article.loaded_at is 'When this version was loaded (UTC)';
+comment on column dim_article.story_key is 'The story this article tells (dim_story): copies and rewrites of one story share it';
+comment on column dim_article.story_match is 'How it joined its story: first (no earlier article told it), copy (shares its wording), rewrite (shares its figures, not its words)';
+comment on column dim_article.story_similarity is 'For a copy, the estimated Jaccard similarity of its wording to the closest article; for a rewrite, the share of its figures the closest article states too';

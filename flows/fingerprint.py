@@ -1,0 +1,74 @@
+"""An article's fingerprints: what tells two articles tell the same story.
+
+News repeats itself two ways, and each leaves its own trace:
+
+- **copies** (syndication, press-release pick-ups) share their wording: the
+  text's MinHash (datasketch, over 5-word shingles) cut into bands; two copies
+  share many bands, two articles on the same topic almost none;
+- **rewrites** share their figures, not their words: the set of data figures
+  an article states, each as (value to two significant digits, the year of its
+  period, its markets), so "5,385" and "about 5,400" Cybertrucks in Q3 2025 in
+  the US are the same figure, and a 2024 figure of another market is not.
+
+Both are lists of 63-bit hashes; `flows/warehouse/stories.py` keeps them as an
+index in the warehouse and matches a new article against it, so a new article
+is compared with the index, not with each article loaded before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from datasketch import MinHash
+
+SHINGLE_WORDS = 5
+NUM_PERM = 64
+BANDS = 32
+ROWS = NUM_PERM // BANDS  # two minhash values per band: equal with probability J²
+SEED = 20251201
+# Figures that identify a story: data, not the prices, targets, ranks and shares
+# that many stories repeat ("the $39,990 starting price", "250,000 a year").
+_DATA_METRICS = frozenset(
+    ("sales", "registrations", "exports", "orders", "deliveries", "production")
+)
+_WORD = re.compile(r"\w+")
+
+
+def _hash(*parts: object) -> int:
+    text = "\x1f".join(str(part) for part in parts)
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
+
+
+def text_bands(text: str) -> list[int]:
+    """The MinHash bands of an article's wording (none for a text under five words)."""
+    words = _WORD.findall(text.lower())
+    shingles = {
+        " ".join(words[i : i + SHINGLE_WORDS]).encode()
+        for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
+    if not shingles:
+        return []
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash.update_batch(sorted(shingles))
+    values = minhash.hashvalues
+    return [
+        _hash("band", band, *values[band * ROWS : (band + 1) * ROWS].tolist())
+        for band in range(BANDS)
+    ]
+
+
+def figure_marks(figures) -> list[int]:
+    """The data figures an article states, each once: (value to two significant
+    digits, period year, markets). `figures` are (metric, value, period_end, markets)."""
+    marks = {
+        _hash("figure", f"{value:.2g}", period_end.year if period_end else "", *sorted(markets))
+        for metric, value, period_end, markets in figures
+        if metric in _DATA_METRICS and value is not None and value >= 100
+    }
+    return sorted(marks)
+
+
+def fingerprints(text: str, figures) -> list[tuple[str, int]]:
+    """(kind, hash) rows: 'band' for the wording, 'figure' for the figures."""
+    return [("band", h) for h in text_bands(text)] + [("figure", h) for h in figure_marks(figures)]

@@ -1,0 +1,48 @@
+-- Pairs of articles that tell the same story, for the articles in `incoming_story_articles`.
+-- Grain: one row per (incoming article, other article, kind) that passes its threshold:
+-- a copy shares at least $min_bands of its $bands wording bands; a rewrite shares at least
+-- $min_figures figures, and at least $min_overlap of the figures of the one stating fewer.
+-- The thresholds are set in flows/warehouse/stories.py, measured on tests/fixtures/real.
+with incoming as (
+    select fingerprint.*
+    from story_fingerprint as fingerprint
+    where fingerprint.article_key in (select article_key from incoming_story_articles)
+),
+
+shared as (
+    select
+        incoming.article_key as article_key,
+        other.article_key as other_key,
+        incoming.kind,
+        count(*) as shared
+    from incoming
+    join story_fingerprint as other
+        on other.kind = incoming.kind and other.hash = incoming.hash
+        and other.article_key <> incoming.article_key
+    group by all
+),
+
+sizes as (
+    select article_key, kind, count(*) as n
+    from story_fingerprint
+    where article_key in (select article_key from shared union select other_key from shared)
+    group by all
+)
+
+select
+    shared.article_key,
+    shared.other_key,
+    shared.kind,
+    case
+        when shared.kind = 'band' then sqrt(shared.shared / $bands)
+        else shared.shared / least(mine.n, theirs.n)
+    end as similarity
+from shared
+join sizes as mine on mine.article_key = shared.article_key and mine.kind = shared.kind
+join sizes as theirs on theirs.article_key = shared.other_key and theirs.kind = shared.kind
+where (shared.kind = 'band' and shared.shared >= $min_bands)
+   or (
+       shared.kind = 'figure'
+       and shared.shared >= $min_figures
+       and shared.shared >= $min_overlap * least(mine.n, theirs.n)
+   );

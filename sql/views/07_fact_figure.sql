@@ -1,0 +1,266 @@
+-- fact_figure: what the articles say each figure is, and how far to trust it.
+-- Grain: one row per fact: a figure for one metric, market, manufacturer and model,
+-- powertrain, period and unit. A claim naming several markets states a fact for each.
+-- Values within 1% of each other are one value ("5,385" and "about 5,400"); support is
+-- counted in independent stories (dim_story), not articles, so five copies of one press
+-- release count once.
+-- status, first that applies:
+--   inconsistent  breaks a part-of rule (rule_part_of) with a related fact: a part above its
+--                 whole (BEV above NEV, a model above its maker, a maker above its market, a
+--                 month above its year to date), or a share above 100%
+--   conflicting   independent stories state values more than 1% apart
+--   scope_drift   an article of the same story states the same number with another scope
+--   corroborated  its value is stated by two or more independent stories
+--   single_source one story states it
+create or replace view fact_figure as
+with stated as (
+    select
+        claim.claim_key,
+        article.article,
+        article.story_key,
+        metric.metric,
+        claim.value,
+        claim.unit,
+        claim.qualifier,
+        market.name as market,
+        manufacturer.name as manufacturer,
+        model.name as model,
+        powertrain.powertrain,
+        claim.period_start,
+        claim.period_end,
+        md5(concat_ws('|',
+            metric.metric, coalesce(market.name, ''), coalesce(manufacturer.name, ''),
+            coalesce(model.name, ''), powertrain.powertrain,
+            coalesce(claim.period_start::varchar, ''), coalesce(claim.period_end::varchar, ''),
+            claim.unit
+        )) as fact_key
+    from fact_claim as claim
+    join dim_article as article on article.article_key = claim.article_key
+    join dim_metric as metric on metric.metric_key = claim.metric_key
+    join dim_powertrain as powertrain on powertrain.powertrain_key = claim.powertrain_key
+    left join dim_manufacturer as manufacturer
+        on manufacturer.manufacturer_key = claim.manufacturer_key
+    left join dim_model as model on model.model_key = claim.model_key
+    left join bridge_claim_region as bridge on bridge.claim_key = claim.claim_key
+    left join dim_region as market on market.region_key = bridge.region_key
+    where claim.value is not null
+),
+
+support as (
+    -- each value, with the stories and articles stating it or a value within 1% of it
+    select
+        value_of.fact_key,
+        value_of.value,
+        count(distinct coalesce(other.story_key, hash(other.article))) as stories,
+        count(distinct other.article) as articles
+    from (select distinct fact_key, value from stated) as value_of
+    join stated as other
+        on other.fact_key = value_of.fact_key
+        and abs(other.value - value_of.value) <= 0.01 * greatest(abs(other.value), abs(value_of.value))
+    group by all
+),
+
+facts as (
+    select
+        stated.fact_key,
+        any_value(stated.metric) as metric,
+        any_value(stated.market) as market,
+        any_value(stated.manufacturer) as manufacturer,
+        any_value(stated.model) as model,
+        any_value(stated.powertrain) as powertrain,
+        any_value(stated.period_start) as period_start,
+        any_value(stated.period_end) as period_end,
+        any_value(stated.unit) as unit,
+        min(stated.value) as low,
+        max(stated.value) as high,
+        count(distinct coalesce(stated.story_key, hash(stated.article))) as stories,
+        count(distinct stated.article) as articles,
+        list(distinct stated.claim_key) as claim_keys
+    from stated
+    group by stated.fact_key
+),
+
+best as (
+    -- the best supported value: most independent stories, then most articles, then highest
+    select fact_key, value, stories as value_stories, articles as value_articles
+    from support
+    qualify row_number() over (
+        partition by fact_key order by stories desc, articles desc, value desc
+    ) = 1
+),
+
+valued as (
+    select facts.*, best.value, best.value_stories, best.value_articles
+    from facts
+    join best using (fact_key)
+),
+
+additive as (
+    select *
+    from valued
+    where metric in ('sales', 'registrations', 'exports', 'orders', 'deliveries', 'production')
+),
+
+broken_pairs as (
+    -- a powertrain scope above the scope it is part of
+    select part.fact_key as part_key, whole.fact_key as whole_key, 'more ' || part.powertrain || ' than ' || whole.powertrain || ' ('
+        || part.value::bigint || ' > ' || whole.value::bigint || ')' as reason
+    from additive as part
+    join rule_part_of as rule on rule.kind = 'powertrain' and rule.part = part.powertrain
+    join additive as whole
+        on whole.powertrain = rule.whole
+        and whole.metric = part.metric and whole.unit = part.unit
+        and whole.market is not distinct from part.market
+        and whole.manufacturer is not distinct from part.manufacturer
+        and whole.model is not distinct from part.model
+        and whole.period_start is not distinct from part.period_start
+        and whole.period_end is not distinct from part.period_end
+    where part.value > whole.value * 1.01
+    union all
+    -- a model above its manufacturer
+    select part.fact_key, whole.fact_key, 'the model above its manufacturer (' || part.value::bigint || ' > '
+        || whole.value::bigint || ')'
+    from additive as part
+    join rule_part_of as rule on rule.kind = 'level' and rule.part = 'model'
+    join additive as whole
+        on whole.model is null and whole.manufacturer = part.manufacturer
+        and whole.metric = part.metric and whole.unit = part.unit
+        and whole.powertrain = part.powertrain
+        and whole.market is not distinct from part.market
+        and whole.period_start is not distinct from part.period_start
+        and whole.period_end is not distinct from part.period_end
+    where part.model is not null and part.value > whole.value * 1.01
+    union all
+    -- a manufacturer above its market
+    select part.fact_key, whole.fact_key, 'the manufacturer above its market (' || part.value::bigint || ' > '
+        || whole.value::bigint || ')'
+    from additive as part
+    join rule_part_of as rule on rule.kind = 'level' and rule.part = 'manufacturer'
+    join additive as whole
+        on whole.manufacturer is null and whole.model is null and whole.market = part.market
+        and whole.metric = part.metric and whole.unit = part.unit
+        and whole.powertrain = part.powertrain
+        and whole.period_start is not distinct from part.period_start
+        and whole.period_end is not distinct from part.period_end
+    where part.manufacturer is not null and part.model is null and part.value > whole.value * 1.01
+    union all
+    -- a period above a longer period that contains it
+    select part.fact_key, whole.fact_key, 'more in ' || part.period_start || '..' || part.period_end || ' than in '
+        || whole.period_start || '..' || whole.period_end
+    from additive as part
+    join rule_part_of as rule on rule.kind = 'period'
+    join additive as whole
+        on whole.metric = part.metric and whole.unit = part.unit
+        and whole.powertrain = part.powertrain
+        and whole.market is not distinct from part.market
+        and whole.manufacturer is not distinct from part.manufacturer
+        and whole.model is not distinct from part.model
+        and whole.period_start <= part.period_start and part.period_end <= whole.period_end
+        and (whole.period_start, whole.period_end) <> (part.period_start, part.period_end)
+    where part.value > whole.value * 1.01
+    union all
+    select fact_key, null, 'a share above 100%'
+    from valued
+    where metric in ('market_share', 'market_share_target') and value > 100
+),
+
+broken as (
+    -- both sides of a broken rule: the part and the whole it outnumbers
+    select part_key as fact_key, reason from broken_pairs
+    union all
+    select whole_key, reason from broken_pairs where whole_key is not null
+),
+
+disputed as (
+    -- two independent stories state values more than 1% apart (bounds such as "over 10,000"
+    -- are not values: they do not dispute a figure)
+    select distinct mine.fact_key
+    from stated as mine
+    join stated as theirs
+        on theirs.fact_key = mine.fact_key
+        and coalesce(theirs.story_key, hash(theirs.article)) <> coalesce(mine.story_key, hash(mine.article))
+        and theirs.value > mine.value * 1.01
+    where mine.qualifier in ('exact', 'approx') and theirs.qualifier in ('exact', 'approx')
+),
+
+drifted as (
+    -- the same number, within one story, stated by another article with another scope
+    select distinct mine.fact_key
+    from stated as mine
+    join stated as theirs
+        on theirs.story_key = mine.story_key
+        and theirs.article <> mine.article
+        and theirs.fact_key <> mine.fact_key
+        and theirs.metric = mine.metric
+        and theirs.unit = mine.unit
+        and abs(theirs.value - mine.value) <= 0.01 * greatest(abs(theirs.value), abs(mine.value))
+    where mine.value >= 100  -- small numbers (ranks, shares) repeat by chance
+),
+
+value_lists as (
+    select fact_key, list(struct_pack(value, stories, articles) order by stories desc, value desc) as values
+    from support
+    group by fact_key
+),
+
+final as (
+    select
+        valued.fact_key,
+        valued.metric,
+        valued.market,
+        valued.manufacturer,
+        valued.model,
+        valued.powertrain,
+        valued.period_start,
+        valued.period_end,
+        valued.unit,
+        valued.value,
+        value_lists.values,
+        valued.stories,
+        valued.articles,
+        valued.value_stories,
+        valued.value_articles,
+        case
+            when broken.fact_key is not null then 'inconsistent'
+            when disputed.fact_key is not null then 'conflicting'
+            when drifted.fact_key is not null then 'scope_drift'
+            when valued.value_stories >= 2 then 'corroborated'
+            else 'single_source'
+        end as status,
+        case
+            when broken.fact_key is not null then broken.reason
+            when disputed.fact_key is not null then
+                len(value_lists.values) || ' values from ' || valued.stories || ' independent stories'
+            when drifted.fact_key is not null then 'another article of its story states this number with another scope'
+            when valued.value_stories >= 2 then valued.value_stories || ' independent stories agree'
+            else 'one story'
+        end as status_reason,
+        valued.claim_keys
+    from valued
+    join value_lists using (fact_key)
+    left join (select fact_key, min(reason) as reason from broken group by fact_key) as broken
+        using (fact_key)
+    left join disputed using (fact_key)
+    left join drifted using (fact_key)
+)
+
+select * from final;
+comment on view fact_figure is 'Facts: one figure (metric, market, maker/model, powertrain, period) with every value articles state for it, its support in independent stories and a status';
+comment on column fact_figure.fact_key is 'Fact key: md5 of metric, market, manufacturer, model, powertrain, period and unit';
+comment on column fact_figure.metric is 'What is counted (dim_metric)';
+comment on column fact_figure.market is 'Market the figure counts in; null when no claim names one';
+comment on column fact_figure.manufacturer is 'Brand the figure is about; null for market totals';
+comment on column fact_figure.model is 'Model the figure is about';
+comment on column fact_figure.powertrain is 'Powertrain scope';
+comment on column fact_figure.period_start is 'First day of the period';
+comment on column fact_figure.period_end is 'Last day of the period';
+comment on column fact_figure.unit is 'units (vehicles), percent, rank or a currency code';
+comment on column fact_figure.value is 'The best supported value: most independent stories, then most articles, then the highest';
+comment on column fact_figure.values is 'Every value stated (values within 1% are one), with the stories and articles behind it';
+comment on column fact_figure.stories is 'Independent stories stating any value for the fact';
+comment on column fact_figure.articles is 'Articles stating any value for the fact';
+comment on column fact_figure.value_stories is 'Independent stories behind the best supported value: its corroboration count';
+comment on column fact_figure.value_articles is 'Articles behind the best supported value';
+comment on column fact_figure.status is 'inconsistent, conflicting, scope_drift, corroborated or single_source (see the view''s header)';
+comment on column fact_figure.status_reason is 'Why the fact has its status, in words';
+comment on column fact_figure.claim_keys is 'The claims (fact_claim) stating it: each traces to its sentence and article';
