@@ -105,6 +105,11 @@ def main() -> None:
     is_flag=True,
     help="Also build Great Expectations Data Docs of the run (warehouse/data_docs/run-N/).",
 )
+@click.option(
+    "--brief",
+    is_flag=True,
+    help="After publishing, write the market brief beside the warehouse (brief.html).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run(
     source,
@@ -119,6 +124,7 @@ def run(
     prefect,
     follow_links,
     data_docs,
+    brief,
     quiet,
 ) -> None:
     """Run the flow once: load articles into the warehouse and publish it."""
@@ -139,6 +145,7 @@ def run(
         prefect=prefect,
         follow_links=follow_links,
         data_docs=data_docs,
+        brief=brief,
     )
     sys.exit(int(code))
 
@@ -180,8 +187,13 @@ def run(
     show_default=True,
     help="Parse processes per scheduled run (0 parses in the flow process).",
 )
+@click.option(
+    "--brief",
+    is_flag=True,
+    help="After publishing, write the market brief beside the warehouse (brief.html).",
+)
 def serve(
-    cron, timezone, interval, source, db_path, full_refresh, name, lock_wait, workers
+    cron, timezone, interval, source, db_path, full_refresh, name, lock_wait, workers, brief
 ) -> None:
     """Serve the flow as a Prefect deployment with a schedule."""
     if cron and interval:
@@ -212,6 +224,7 @@ def serve(
         full_refresh=full_refresh,
         lock_wait=lock_wait,
         workers=workers,
+        brief=brief,
     )
 
 
@@ -447,6 +460,48 @@ def export(parquet_dir, db_path) -> None:
         raise UserError(f"cannot write {parquet_dir}: {error.strerror or error}") from None
     for name, rows in written:
         click.echo(f"{name}\t{rows}")
+
+
+@main.command()
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Published DuckDB file.",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="HTML file to write (default: brief.html beside the warehouse).",
+)
+def brief(db_path, out) -> None:
+    """Write the market brief: one HTML page, readable offline, every figure linked to its sentence."""
+    import time
+
+    import duckdb
+
+    from flows.brief.page import write_brief
+    from flows.warehouse.readers import ReaderError
+
+    db = db_path or default_db_path()
+    target = out or db.with_name("brief.html")
+    started = time.perf_counter()
+    try:
+        written = write_brief(db, target)
+    except ReaderError as error:
+        raise UserError(str(error)) from None
+    except duckdb.CatalogException as error:
+        raise UserError(
+            f"{db} has no {_first_line(error).split('Table with name ')[-1].split(' ')[0]}: "
+            "run `pickup-etl run` with this release to bring the warehouse up to date"
+        ) from None
+    except OSError as error:
+        raise UserError(f"cannot write {target}: {error.strerror or error}") from None
+    size = written.stat().st_size
+    click.echo(f"wrote {written} ({size / 1024:.0f} KB) in {time.perf_counter() - started:.1f}s")
 
 
 def _first_line(error: Exception) -> str:

@@ -86,6 +86,7 @@ def pickup_etl(
     workers: int = 0,
     follow_links: bool = False,
     data_docs: bool = False,
+    brief: bool = False,
 ) -> dict:
     """Load pickup-market articles into the DuckDB warehouse and publish it.
 
@@ -105,6 +106,7 @@ def pickup_etl(
         lock_wait=lock_wait,
         follow_links=follow_links,
         data_docs=data_docs,
+        brief=brief,
     )
     try:
         summary = run_pipeline(params, PrefectRuntime())

@@ -65,6 +65,7 @@ def run_once(
     prefect: bool = False,
     follow_links: bool = False,
     data_docs: bool = False,
+    brief: bool = False,
 ) -> ExitCode:
     from flows.run.pipeline import DEFAULT_BATCH_SIZE, RunParameters
     from flows.run.task_runners import TaskRunnerError, choose_kind, parse_workers
@@ -93,6 +94,7 @@ def run_once(
         lock_wait=DEFAULT_LOCK_WAIT if lock_wait is None else lock_wait,
         follow_links=follow_links,
         data_docs=data_docs,
+        brief=brief,
     )
     started = datetime.now(UTC)
     try:
@@ -151,6 +153,7 @@ def _run_with_prefect(
                     lock_wait=params.lock_wait,
                     follow_links=params.follow_links,
                     data_docs=params.data_docs,
+                    brief=params.brief,
                     return_state=True,
                 )
                 return _summary_from_state(state)
@@ -344,6 +347,7 @@ def serve_flow(
     full_refresh: bool,
     lock_wait: float | None = None,
     workers: int = 0,
+    brief: bool = False,
 ) -> None:
     """Serve the flow as a deployment on a schedule until interrupted.
 
@@ -363,6 +367,7 @@ def serve_flow(
         "full_refresh": full_refresh,
         "lock_wait": DEFAULT_LOCK_WAIT if lock_wait is None else lock_wait,
         "workers": workers,
+        "brief": brief,
     }
     if cron:
         from prefect.schedules import Cron

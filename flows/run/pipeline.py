@@ -64,6 +64,7 @@ class RunParameters:
     lock_wait: float = DEFAULT_LOCK_WAIT
     follow_links: bool = False
     data_docs: bool = False
+    brief: bool = False  # write the market brief beside the warehouse after publishing
 
 
 class StageClock:
@@ -298,6 +299,10 @@ def _after_publish(
 
             index = build_data_docs(validator, docs_dir(params.db, summary.load_id))
             summary.data_docs = str(index) if index else None
+        if params.brief:
+            from flows.brief.page import write_brief
+
+            summary.brief = str(write_brief(params.db, params.db.with_name("brief.html")))
         summary.report = str(_write_report(summary, outcomes, quarantine))
         runtime.publish_artifacts(summary, quarantine)
     except Exception as error:

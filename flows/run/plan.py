@@ -277,6 +277,7 @@ class RunSummary:
     after_publish_error: str | None = None
     report: str | None = None
     data_docs: str | None = None
+    brief: str | None = None
     elapsed_seconds: float = 0.0
 
     @classmethod

@@ -14,6 +14,7 @@ import polars as pl
 SUMMARY_KEY = "pickup-etl-run-summary"
 QUARANTINE_KEY = "pickup-etl-quarantine"
 REPORT_KEY = "pickup-etl-run-report"
+BRIEF_KEY = "pickup-etl-brief"
 QUARANTINE_ARTIFACT_ROWS = 500
 
 
@@ -106,6 +107,13 @@ def publish_artifacts(summary, quarantine: pl.DataFrame) -> None:
             link_text=f"run report {summary.get('load_id')}",
             description="The run's HTML report (files, validation, quarantine, timings)",
         )
+    if summary.get("brief"):
+        create_link_artifact(
+            key=BRIEF_KEY,
+            link=f"file://{summary['brief']}",
+            link_text="market brief",
+            description="The market brief written after this run (volumes, leaders, targets, figures to check)",
+        )
     create_table_artifact(
         key=QUARANTINE_KEY,
         table=rows,
@@ -135,6 +143,8 @@ def terminal_summary(summary) -> str:
     lines.append(f"  elapsed:     {summary.get('elapsed_seconds', 0):.1f}s ({stage_text})")
     if summary.get("report"):
         lines.append(f"  report:      {summary['report']}")
+    if summary.get("brief"):
+        lines.append(f"  brief:       {summary['brief']}")
     if summary.get("data_docs"):
         lines.append(f"  data docs:   {summary['data_docs']}")
     return "\n".join(lines)

@@ -9,64 +9,16 @@ escaped: the page shows it as text and never runs it.
 
 from __future__ import annotations
 
-import html
 import os
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 
+from flows.html_page import STYLE, badge, esc, table
 from flows.run.plan import RunSummary
 
 MAX_ROWS = 500  # per list: a report of a large backfill stays a page, not a dump
-
-STYLE = """
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
-header{background:#1d2330;color:#fff;padding:18px 28px}
-header h1{margin:0 0 4px;font-size:20px}
-header p{margin:0;color:#c9cfdb}
-main{padding:8px 28px 40px;max-width:1200px}
-section{background:#fff;border:1px solid #dde1e8;border-radius:6px;padding:12px 18px;margin:16px 0}
-h2{font-size:16px;margin:4px 0 10px}
-table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eceef2;vertical-align:top}
-th{background:#f0f2f5;font-weight:600}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600}
-.pass,.success,.loaded,.unchanged{background:#dff3e4;color:#17692f}
-.fail,.failed,.quarantined{background:#fde2e1;color:#a4201b}
-.partial,.skipped,.missing,.warning{background:#fff1d6;color:#8a5a00}
-.muted{color:#6b7385}
-code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
-.tiles{display:flex;gap:12px;flex-wrap:wrap}
-.tile{border:1px solid #dde1e8;border-radius:6px;padding:8px 14px;min-width:110px}
-.tile b{display:block;font-size:20px}
-"""
-
-
-def esc(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def _badge(text: str) -> str:
-    return f'<span class="badge {esc(text)}">{esc(text)}</span>'
-
-
-def _table(columns: list[str], rows: list[list], numeric: set[str] | None = None) -> str:
-    numeric = numeric or set()
-    head = "".join(
-        f'<th class="num">{esc(c)}</th>' if c in numeric else f"<th>{esc(c)}</th>" for c in columns
-    )
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="num">{cell}</td>' if column in numeric else f"<td>{cell}</td>"
-            for column, cell in zip(columns, row, strict=True)
-        )
-        + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _status(summary: RunSummary) -> str:
@@ -78,15 +30,15 @@ def _status(summary: RunSummary) -> str:
 def _files_section(outcomes: pl.DataFrame) -> str:
     counts = outcomes.group_by("status").len().sort("status").rows() if outcomes.height else []
     tiles = "".join(
-        f'<div class="tile">{_badge(status)}<b>{count}</b></div>' for status, count in counts
+        f'<div class="tile">{badge(status)}<b>{count}</b></div>' for status, count in counts
     )
     flagged = outcomes.filter(pl.col("status") != "loaded").filter(pl.col("status") != "unchanged")
     rows = [
-        [f"<code>{esc(r['path'])}</code>", _badge(r["status"]), esc(r["reason"])]
+        [f"<code>{esc(r['path'])}</code>", badge(r["status"]), esc(r["reason"])]
         for r in flagged.head(MAX_ROWS).iter_rows(named=True)
     ]
     listing = (
-        _table(["file", "outcome", "reason"], rows)
+        table(["file", "outcome", "reason"], rows)
         if rows
         else '<p class="muted">Every file loaded or was unchanged.</p>'
     )
@@ -105,7 +57,7 @@ def _validation_section(summary: RunSummary) -> str:
         rows.append(
             [
                 esc(name),
-                _badge("pass" if passed else "fail"),
+                badge("pass" if passed else "fail"),
                 totals.rows_checked,
                 totals.rows_quarantined,
                 totals.expectations,
@@ -114,12 +66,12 @@ def _validation_section(summary: RunSummary) -> str:
         )
     if not rows:
         return '<section id="validation"><h2>Validation</h2><p class="muted">Nothing new to validate in this run.</p></section>'
-    table = _table(
+    rendered = table(
         ["suite", "result", "rows checked", "rows quarantined", "expectations", "failed"],
         rows,
         {"rows checked", "rows quarantined", "expectations"},
     )
-    return f'<section id="validation"><h2>Validation</h2>{table}</section>'
+    return f'<section id="validation"><h2>Validation</h2>{rendered}</section>'
 
 
 def _quarantine_section(quarantine: pl.DataFrame) -> str:
@@ -140,8 +92,8 @@ def _quarantine_section(quarantine: pl.DataFrame) -> str:
         if quarantine.height > MAX_ROWS
         else ""
     )
-    table = _table(["frame", "article", "column", "value", "reason"], rows)
-    return f'<section id="quarantine"><h2>Quarantined rows ({quarantine.height})</h2>{table}{more}</section>'
+    rendered = table(["frame", "article", "column", "value", "reason"], rows)
+    return f'<section id="quarantine"><h2>Quarantined rows ({quarantine.height})</h2>{rendered}{more}</section>'
 
 
 def _counts_section(summary: RunSummary) -> str:
@@ -153,7 +105,7 @@ def _counts_section(summary: RunSummary) -> str:
         ["rows quarantined", summary.rows_quarantined],
     ]
     tables = [
-        [f"<code>{esc(name)}</code>", esc(count) if isinstance(count, int) else _badge("failed")]
+        [f"<code>{esc(name)}</code>", esc(count) if isinstance(count, int) else badge("failed")]
         for name, count in summary.table_counts.items()
     ]
     errors = "".join(
@@ -165,8 +117,8 @@ def _counts_section(summary: RunSummary) -> str:
     )
     return (
         '<section id="rows"><h2>Rows</h2>'
-        f"{warning}<h3>Loaded by this run</h3>{_table(['', 'rows'], loaded, {'rows'})}"
-        f"<h3>In the warehouse after it</h3>{_table(['table or view', 'rows'], tables, {'rows'})}</section>"
+        f"{warning}<h3>Loaded by this run</h3>{table(['', 'rows'], loaded, {'rows'})}"
+        f"<h3>In the warehouse after it</h3>{table(['table or view', 'rows'], tables, {'rows'})}</section>"
     )
 
 
@@ -174,7 +126,7 @@ def _timings_section(summary: RunSummary) -> str:
     rows = [[esc(name), f"{seconds:.3f}"] for name, seconds in summary.stage_seconds.items()]
     return (
         '<section id="timings"><h2>Seconds per stage</h2>'
-        f"{_table(['stage', 'seconds'], rows, {'seconds'})}"
+        f"{table(['stage', 'seconds'], rows, {'seconds'})}"
         f'<p class="muted">Whole run: {summary.elapsed_seconds:.2f} s</p></section>'
     )
 
@@ -193,7 +145,7 @@ def _history_section(history: list[dict], reports_dir: Path, here: Path) -> str:
             [
                 link,
                 esc(_when(run.get("started_at"))),
-                _badge(str(run.get("status"))),
+                badge(str(run.get("status"))),
                 esc(run.get("files_parsed", "")),
                 esc(run.get("claims_loaded", "")),
                 esc(run.get("message") or run.get("reason") or ""),
@@ -201,8 +153,8 @@ def _history_section(history: list[dict], reports_dir: Path, here: Path) -> str:
         )
     if not rows:
         return ""
-    table = _table(["run", "started (UTC)", "status", "files parsed", "claims", "summary"], rows)
-    return f'<section id="history"><h2>Recent runs</h2>{table}</section>'
+    rendered = table(["run", "started (UTC)", "status", "files parsed", "claims", "summary"], rows)
+    return f'<section id="history"><h2>Recent runs</h2>{rendered}</section>'
 
 
 def _when(value) -> str:
@@ -240,7 +192,7 @@ def render_report(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)}</title><style>{STYLE}</style></head>
 <body>
-<header><h1>{esc(title)} {_badge(status)}</h1>
+<header><h1>{esc(title)} {badge(status)}</h1>
 <p>{esc(summary.message)}</p>
 <p><code>{esc(summary.source)}</code> → <code>{esc(summary.db)}</code>{" (full refresh)" if summary.full_refresh else ""}
 · started {esc(_when(summary.started_at))} UTC · extractor {esc(summary.extractor_version)}</p></header>

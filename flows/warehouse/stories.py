@@ -26,6 +26,9 @@ from flows.warehouse.keys import keys_of, stable_key
 MIN_BANDS = 4
 MIN_FIGURES = 2
 MIN_OVERLAP = 0.5
+# A fingerprint shared by more articles than this marks boilerplate or a figure every story
+# repeats ("250,000 a year"), not one story.
+MAX_ARTICLES = 50
 
 
 def assign_stories(connection: duckdb.DuckDBPyConnection, frames: Frames) -> None:
@@ -50,6 +53,7 @@ def assign_stories(connection: duckdb.DuckDBPyConnection, frames: Frames) -> Non
                 "min_bands": MIN_BANDS,
                 "min_figures": MIN_FIGURES,
                 "min_overlap": MIN_OVERLAP,
+                "max_articles": MAX_ARTICLES,
             },
         ).fetchall()
     finally:

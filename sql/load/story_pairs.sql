@@ -9,6 +9,16 @@ with incoming as (
     where fingerprint.article_key in (select article_key from incoming_story_articles)
 ),
 
+-- A fingerprint that many articles share is boilerplate or a figure every story repeats,
+-- not the trace of one story: it links nothing (and would cost pairs by the square).
+common as (
+    select fingerprint.hash
+    from story_fingerprint as fingerprint
+    where fingerprint.hash in (select hash from incoming)
+    group by fingerprint.hash
+    having count(*) > $max_articles
+),
+
 shared as (
     select
         incoming.article_key as article_key,
@@ -19,6 +29,7 @@ shared as (
     join story_fingerprint as other
         on other.kind = incoming.kind and other.hash = incoming.hash
         and other.article_key <> incoming.article_key
+    where incoming.hash not in (select hash from common)
     group by all
 ),
 

@@ -22,6 +22,7 @@ final as (
         flagged.period_start,
         flagged.period_end,
         flagged.unit,
+        claim.claim_key,
         claim.value,
         claim.qualifier,
         claim.source_org,
@@ -50,6 +51,7 @@ comment on column v_conflicts.powertrain is 'Powertrain scope';
 comment on column v_conflicts.period_start is 'First day of the period';
 comment on column v_conflicts.period_end is 'Last day of the period';
 comment on column v_conflicts.unit is 'units, percent, rank or a currency code';
+comment on column v_conflicts.claim_key is 'The claim (fact_claim) stating this value';
 comment on column v_conflicts.value is 'The value this claim states';
 comment on column v_conflicts.qualifier is 'exact, approx, at_least or at_most';
 comment on column v_conflicts.source_org is 'The organisation the article credits';

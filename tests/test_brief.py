@@ -1,0 +1,134 @@
+"""The market brief: written from the warehouse, readable offline in a real browser,
+every figure linked to its sentence, article text shown as text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from flows.cli import main
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BIN = Path(sys.executable).parent
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="needs Chromium (apt install chromium)"
+)
+
+
+class _Page(HTMLParser):
+    """Elements, ids, links and visible text of a rendered page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.ids: set[str] = set()
+        self.text: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags.append((tag, attributes))
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        if tag in ("style", "title"):
+            self._hidden += 1
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "title"):
+            self._hidden -= 1
+
+    def handle_data(self, data):
+        if not self._hidden and data.strip():
+            self.text.append(data.strip())
+
+
+def _rendered(page: Path) -> _Page:
+    """The DOM as headless Chromium builds it, offline."""
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    parsed = _Page()
+    parsed.feed(result.stdout)
+    return parsed
+
+
+def _brief(db: Path, out: Path) -> Path:
+    result = CliRunner().invoke(main, ["brief", "--db", str(db), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "wrote" in result.output
+    return out
+
+
+@needs_chromium
+def test_the_brief_of_the_seeds_renders_offline_with_its_charts_and_sources(seed_run, tmp_path):
+    _summary, db = seed_run
+    page = _rendered(_brief(db, tmp_path / "brief.html"))
+    text = " ".join(page.text)
+    for heading in (
+        "Volumes by market and powertrain",
+        "Model leaderboards",
+        "Announced targets",
+        "Figures to check",
+        "Coverage",
+        "Evidence",
+    ):
+        assert heading in text
+    charts = [a for tag, a in page.tags if tag == "svg" and "chart" in a.get("class", "")]
+    markets = {"China", "South Korea"}  # the seeds state market totals for these
+    assert len(charts) >= len(markets) + 1  # one per market, and coverage
+    assert all(f"{market}: latest figures" in text for market in markets)
+    assert "inconsistent" in text and "scope_drift" in text  # the seeds' figures to check
+    assert "537,000" in text and "67,000" in text
+    links = [
+        a["href"][1:] for tag, a in page.tags if tag == "a" and a.get("href", "").startswith("#c")
+    ]
+    assert links and set(links) <= page.ids  # every figure links to its sentence
+    # nothing loads from elsewhere: no scripts, no external stylesheets, images or fonts
+    assert not [tag for tag, _a in page.tags if tag in ("script", "link", "img", "iframe")]
+
+
+@needs_chromium
+def test_article_text_in_the_brief_is_text_not_markup(tmp_path):
+    source = tmp_path / "articles"
+    source.mkdir()
+    (source / "hostile.txt").write_text(
+        "Ute sales <script>document.title='pwned'</script>\n\n"
+        "Pickup sales in Australia reached 19,384 <img src=x onerror=\"document.title='pwned'\"> "
+        "units in October 2025, according to the <b>FCAI</b>.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "pickup.duckdb"
+    run = subprocess.run(
+        [str(BIN / "pickup-etl"), "run", "--source", str(source), "--db", str(db), "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode in (0, 3), run.stderr
+    html = _brief(db, tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in html and "<script>" not in html
+    assert re.search(
+        r"&lt;img src=x onerror=&quot;document.title=&#x27;pwned&#x27;&quot;&gt;", html
+    )
+    page = _rendered(tmp_path / "brief.html")
+    assert not [tag for tag, _a in page.tags if tag in ("script", "img")]
+    assert any("<img src=x" in chunk for chunk in page.text)  # shown, as text
+
+
+def test_the_brief_of_a_missing_warehouse_is_a_one_line_error(tmp_path):
+    result = CliRunner().invoke(main, ["brief", "--db", str(tmp_path / "none.duckdb")])
+    assert result.exit_code == 2
+    assert "no warehouse at" in result.output and "Traceback" not in result.output
