@@ -162,9 +162,13 @@ def clean_text(
         if not line:
             index += 1
             continue
+        # A bullet's marker is not part of its text: "- Tags: ..." is the tag line
+        # "Tags: ...", and cleaning the cleaned text (markers dropped) finds the same.
+        bullet = _BULLET.match(line)
+        probe = line[bullet.end() :] if bullet and len(line) > bullet.end() else line
         rule = (
-            next((rule for rule in boilerplate if rule.pattern.search(line)), None)
-            if any_rule.search(line)
+            next((rule for rule in boilerplate if rule.pattern.search(probe)), None)
+            if any_rule.search(probe)
             else None
         )
         if rule is not None:
@@ -193,7 +197,7 @@ def clean_text(
             if rule.action == "comment_block":
                 index = _drop_comment_block(lines, keep, index, removed)
                 continue
-        elif _is_tag_line(line):
+        elif _is_tag_line(probe):
             keep[index] = False
             removed.append(("tag_line", line))
         elif folded[_without_counter(line).lower()] > 1 and len(line.split()) > 3:

@@ -13,7 +13,7 @@ with members as (
         story_match,
         row_number() over (
             partition by story_key
-            order by coalesce(published_on, date '9999-12-31'), loaded_at, article
+            order by coalesce(published_on, '9999-12-31'::DATE), loaded_at, article
         ) as position
     from dim_article
     where story_key is not null

@@ -101,7 +101,7 @@ additive as (
     where metric in ('sales', 'registrations', 'exports', 'orders', 'deliveries', 'production')
 ),
 
-broken_pairs as (
+powertrain_broken as (
     -- a powertrain scope above the scope it is part of
     select part.fact_key as part_key, whole.fact_key as whole_key, 'more ' || part.powertrain || ' than ' || whole.powertrain || ' ('
         || part.value::bigint || ' > ' || whole.value::bigint || ')' as reason
@@ -116,7 +116,9 @@ broken_pairs as (
         and whole.period_start is not distinct from part.period_start
         and whole.period_end is not distinct from part.period_end
     where part.value > whole.value * 1.01
-    union all
+),
+
+model_broken as (
     -- a model above its manufacturer
     select part.fact_key, whole.fact_key, 'the model above its manufacturer (' || part.value::bigint || ' > '
         || whole.value::bigint || ')'
@@ -130,7 +132,9 @@ broken_pairs as (
         and whole.period_start is not distinct from part.period_start
         and whole.period_end is not distinct from part.period_end
     where part.model is not null and part.value > whole.value * 1.01
-    union all
+),
+
+maker_broken as (
     -- a manufacturer above its market
     select part.fact_key, whole.fact_key, 'the manufacturer above its market (' || part.value::bigint || ' > '
         || whole.value::bigint || ')'
@@ -143,7 +147,9 @@ broken_pairs as (
         and whole.period_start is not distinct from part.period_start
         and whole.period_end is not distinct from part.period_end
     where part.manufacturer is not null and part.model is null and part.value > whole.value * 1.01
-    union all
+),
+
+period_broken as (
     -- a period above a longer period that contains it
     select part.fact_key, whole.fact_key, 'more in ' || part.period_start || '..' || part.period_end || ' than in '
         || whole.period_start || '..' || whole.period_end
@@ -158,10 +164,38 @@ broken_pairs as (
         and whole.period_start <= part.period_start and part.period_end <= whole.period_end
         and (whole.period_start, whole.period_end) <> (part.period_start, part.period_end)
     where part.value > whole.value * 1.01
-    union all
+),
+
+share_broken as (
     select fact_key, null, 'a share above 100%'
     from valued
     where metric in ('market_share', 'market_share_target') and value > 100
+),
+
+-- Two branches per union: DuckDB writes longer unions back differently from storage, which
+-- would make every run see a changed schema.
+broken_rules as (
+    select * from powertrain_broken
+    union all
+    select * from model_broken
+),
+
+broken_levels as (
+    select * from broken_rules
+    union all
+    select * from maker_broken
+),
+
+broken_periods as (
+    select * from broken_levels
+    union all
+    select * from period_broken
+),
+
+broken_pairs as (
+    select * from broken_periods
+    union all
+    select * from share_broken
 ),
 
 broken as (
