@@ -63,3 +63,39 @@ def test_a_malformed_jsonl_line_costs_only_that_record():
         (problem.record, "line 2" in problem.reason or "JSON" in problem.reason)
         for problem in problems
     ] == [(2, True)]
+
+
+def test_an_article_over_its_parse_budget_is_set_aside_and_the_others_load(monkeypatch, reference):
+    """A page built to be slow cannot hold a run: past the budget it is set aside with
+    the reason, and the batch's other articles are parsed."""
+    import flows.extract.frames as frames
+    from flows.extract.read import BatchRead, RawArticle
+
+    small = RawArticle(
+        article="small.txt",
+        path="small.txt",
+        record=None,
+        format="text",
+        encoding="utf-8",
+        text="Ford sold 5,384 Rangers in Australia in October 2025.",
+    )
+    heavy = RawArticle(
+        article="heavy.txt",
+        path="heavy.txt",
+        record=None,
+        format="text",
+        encoding="utf-8",
+        text="\n\n".join(f"Toyota sold {n:,} HiLux utes in Thailand in 2024." for n in range(4000)),
+    )
+    frames.parse_read(
+        BatchRead(records=[small], problems=[], hashes={}, seconds=0.0), reference, "v"
+    )
+    monkeypatch.setattr(frames, "PARSE_SECONDS", 0.2)
+    result = frames.parse_read(
+        BatchRead(records=[heavy, small], problems=[], hashes={}, seconds=0.0), reference, "v"
+    )
+    assert result.articles["article"].to_list() == ["small.txt"]
+    assert result.claims.height == 1
+    (problem,) = result.problems.to_dicts()
+    assert problem["path"] == "heavy.txt"
+    assert "the budget per article" in problem["reason"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlparse
 
+from flows.extract.budget import check
 from flows.extract.claims import Claim, extract_claims
 from flows.extract.clean import CleanArticle, clean_text
 from flows.extract.context import Setting
@@ -112,20 +113,26 @@ def _publication(
     return None, None, None
 
 
-def parse_article(raw: RawArticle, reference: Reference, gazetteer: Gazetteer) -> ParsedArticle:
-    """Clean, segment, recognise and extract one article (pure, no IO)."""
+def parse_article(
+    raw: RawArticle, reference: Reference, gazetteer: Gazetteer, deadline: float | None = None
+) -> ParsedArticle:
+    """Clean, segment, recognise and extract one article (pure, no IO). Past `deadline`
+    (a `time.perf_counter()` value) it stops with `OverBudget`."""
     timings: dict[str, float] = defaultdict(float)
     started = time.perf_counter()
     clean = clean_text(raw.text, reference.boilerplate, declared_title=raw.title)
     timings["clean"] += time.perf_counter() - started
+    check(deadline)
 
     started = time.perf_counter()
     sentences = split_sentences(clean.text, clean.paragraphs)
     timings["segment"] += time.perf_counter() - started
+    check(deadline)
 
     started = time.perf_counter()
     mentions = find_mentions(clean.text, sentences, gazetteer)
     timings["recognise"] += time.perf_counter() - started
+    check(deadline)
 
     started = time.perf_counter()
     published_on, precision, source = _publication(raw, clean)
@@ -139,7 +146,9 @@ def parse_article(raw: RawArticle, reference: Reference, gazetteer: Gazetteer) -
             publisher_entity.country if publisher_entity else _country_of_url(raw.url, reference)
         ),
     )
-    claims = extract_claims(raw.article, clean.text, sentences, mentions, reference, setting)
+    claims = extract_claims(
+        raw.article, clean.text, sentences, mentions, reference, setting, deadline=deadline
+    )
     timings["extract"] += time.perf_counter() - started
 
     return ParsedArticle(

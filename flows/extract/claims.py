@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from flows.extract.attributes import ClaimAttributes, joined_scope
 from flows.extract.attribution import CREDIT_ANAPHOR, attribution, has_credit_words
+from flows.extract.budget import check
 from flows.extract.candidates import read_candidates
 from flows.extract.changes import ChangeReading
 from flows.extract.claim_record import Claim
@@ -91,6 +92,7 @@ class _Article(SubjectReading, ChangeReading, ClaimAttributes, TableReading):
         self.markets = markets_for(reference)
         # A story that writes "88.3 thousand units" may drop the word later ("754.9 total").
         self.counts_in_thousands = bool(_THOUSANDS.search(text))
+        self.deadline: float | None = None  # see budget.py
         # The claims of the last sentence that had any, for what the next one points back to.
         self.previous_claims: tuple[int, list[Claim]] = (-1, [])
         self.ctx = ArticleContext(
@@ -118,6 +120,8 @@ class _Article(SubjectReading, ChangeReading, ClaimAttributes, TableReading):
         claims: list[Claim] = []
         scan = ArticleScan(self.text, self.lexicon, self.published, self.fiscal_start, self.as_of)
         for sentence in self.sentences:
+            if sentence.index % 64 == 0:
+                check(self.deadline)
             mentions = self.by_sentence.get(sentence.index, [])
             view = SentenceView(self.text, sentence, mentions)
             fact = self._facts(scan, view)
@@ -402,8 +406,11 @@ def extract_claims(
     mentions: list[Mention],
     reference: Reference,
     setting: Setting | None = None,
+    deadline: float | None = None,
 ) -> list[Claim]:
     """All claims of one cleaned article. Pure: text and reference data in, claims out.
     The setting (publication date, dateline, publisher's country) resolves relative
     periods and places figures that no sentence places."""
-    return _Article(article, text, sentences, mentions, reference, setting or Setting()).extract()
+    reader = _Article(article, text, sentences, mentions, reference, setting or Setting())
+    reader.deadline = deadline
+    return reader.extract()

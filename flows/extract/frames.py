@@ -6,12 +6,14 @@ these frames; `flows.sources` reads the records they come from.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from flows.extract.article import STAGES, ParsedArticle, parse_article
+from flows.extract.budget import PARSE_SECONDS, OverBudget
 from flows.extract.claim_record import Claim, record_fields
 from flows.extract.gazetteer import build_gazetteer
 from flows.extract.read import BatchRead, RawArticle
@@ -248,9 +250,20 @@ def parse_read(batch: BatchRead, reference: Reference, extractor_version: str) -
         {"path": p.path, "record_index": p.record, "reason": p.reason} for p in batch.problems
     ]
     parsed = []
+    gazetteer = build_gazetteer(reference)
     for record in batch.records:
         try:
-            parsed.append(parse_records([record], reference)[0])
+            deadline = time.perf_counter() + PARSE_SECONDS
+            parsed.append(parse_article(record, reference, gazetteer, deadline))
+        except OverBudget as over:
+            problems.append(
+                {
+                    "path": record.path,
+                    "record_index": record.record,
+                    "reason": f"{over} (the budget per article): set aside; "
+                    "a page this heavy is not a news article",
+                }
+            )
         except Exception as error:
             problems.append(
                 {
