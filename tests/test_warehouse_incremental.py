@@ -25,9 +25,12 @@ ARTICLE_TABLES = ("dim_article", "dim_sentence", "fact_claim", "fact_entity_ment
 
 
 def _run(source: Path, db: Path, full_refresh: bool = False) -> dict:
-    from flows.run.flow import pickup_etl
+    """A run in this process (the Prefect flow runs the same pipeline: tests/test_flow.py)."""
+    from flows.run.pipeline import RunParameters, run_pipeline
+    from flows.run.runtime import LocalRuntime
 
-    return pickup_etl(source=str(source), db=str(db), full_refresh=full_refresh)
+    params = RunParameters(source=str(source), db=db.resolve(), full_refresh=full_refresh)
+    return run_pipeline(params, LocalRuntime()).as_dict()
 
 
 def _counts(db: Path) -> dict[str, int]:
@@ -47,7 +50,7 @@ def _of_present_files(db: Path, table: str) -> str:
 
 
 def test_incremental_run_parses_only_new_and_changed_files_and_equals_a_full_refresh(
-    prefect_harness, tmp_path
+    tmp_path
 ):
     source = tmp_path / "articles"
     source.mkdir()
@@ -119,7 +122,7 @@ def test_incremental_run_parses_only_new_and_changed_files_and_equals_a_full_ref
     assert table_rows(db, "etl_file", "status <> 'missing'") == table_rows(fresh, "etl_file")
 
 
-def test_three_runs_on_unchanged_seeds_parse_nothing_after_the_first(prefect_harness, tmp_path):
+def test_three_runs_on_unchanged_seeds_parse_nothing_after_the_first(tmp_path):
     db = tmp_path / "pickup.duckdb"
     summaries = [_run(SEEDS, db) for _ in range(3)]
     counts = _counts(db)
@@ -138,7 +141,7 @@ def test_three_runs_on_unchanged_seeds_parse_nothing_after_the_first(prefect_har
     assert fact_loads == [(1,)]
 
 
-def test_a_new_extractor_version_re_extracts_older_articles(prefect_harness, tmp_path):
+def test_a_new_extractor_version_re_extracts_older_articles(tmp_path):
     db = tmp_path / "pickup.duckdb"
     _run(SEEDS, db)
     # Pretend the articles were loaded by an older extractor.
@@ -205,7 +208,7 @@ class _CliReader:
 
 
 def test_a_reader_holding_the_published_file_keeps_its_snapshot_across_a_run(
-    prefect_harness, tmp_path
+    tmp_path
 ):
     source = tmp_path / "articles"
     source.mkdir()
@@ -260,7 +263,7 @@ def test_sqlalchemy_read_only_connection_sees_every_table_and_view_with_comments
     assert claims == _counts(db)["fact_claim"] > 0
 
 
-def test_an_older_warehouse_is_brought_to_the_current_schema(prefect_harness, tmp_path):
+def test_an_older_warehouse_is_brought_to_the_current_schema(tmp_path):
     db = tmp_path / "pickup.duckdb"
     _run(SEEDS, db)
     with duckdb.connect(str(db)) as connection:  # as an older release left it
