@@ -157,6 +157,7 @@ def _load_and_publish(params: RunParameters, runtime: Runtime, pool: Executor | 
             outcome_frame = pl.DataFrame(outcomes, schema=OUTCOME_SCHEMA, orient="row")
             quarantined = pl.concat(quarantine)
             summary.close(outcome_frame, quarantined.height)
+            clock.seconds["stories"] = round(working.story_seconds, 3)  # part of "load"
             summary.stage_seconds = clock.seconds
             working.finish_run(outcome_frame, quarantined, summary.record())
             summary.table_counts = working.counts()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -109,6 +110,7 @@ class WorkingDatabase:
             )
         self.connection.execute(f"use {CATALOG}")
         self._in_transaction = False
+        self.story_seconds = 0.0  # of the load: grouping articles into stories
 
     @classmethod
     def open(cls, db_path: Path, full_refresh: bool = False) -> WorkingDatabase:
@@ -153,7 +155,9 @@ class WorkingDatabase:
         retire_files(self.connection, paths)
         add_detected_entities(self.connection, frames)
         insert_frames(self.connection, frames, load_id, now_utc())
+        started = time.perf_counter()
         assign_stories(self.connection, frames)
+        self.story_seconds += time.perf_counter() - started
         kill_point("load")
         self.commit_step()
 
