@@ -45,13 +45,34 @@ def seed_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def seed_run(prefect_harness, tmp_path_factory):
-    """The flow run once on the seeds into a fresh warehouse: (summary, db path)."""
-    from flows.run.flow import pickup_etl
-
+def seed_run(tmp_path_factory):
+    """A local run once on the seeds into a fresh warehouse: (summary, db path)."""
     db = tmp_path_factory.mktemp("seed_warehouse") / "pickup.duckdb"
-    summary = pickup_etl(source=str(SEEDS), db=str(db))
-    return summary, db
+    return run_in_process(SEEDS, db), db
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group tests for the workers (`--dist loadgroup`): the tests that need the Prefect test
+    server share one worker, so it starts once; every other module stays on one worker, so
+    its module fixtures run once."""
+    for item in items:
+        group = "prefect" if "prefect_harness" in item.fixturenames else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+def run_in_process(source: Path, db: Path, full_refresh: bool = False) -> dict:
+    """A local run in this process, as `pickup-etl run` without Prefect: its summary.
+    The Prefect flow runs the same pipeline (tests/test_flow.py)."""
+    from flows.run.pipeline import RunParameters, run_pipeline
+    from flows.run.runtime import LocalRuntime
+
+    params = RunParameters(source=str(source), db=db.resolve(), full_refresh=full_refresh)
+    runtime = LocalRuntime()
+    try:
+        return run_pipeline(params, runtime).as_dict()
+    finally:
+        runtime.close()
 
 
 def table_rows(db: Path, table: str, where: str = "true") -> list[tuple]:

@@ -23,13 +23,22 @@ def _counts(db) -> dict[str, int]:
         }
 
 
+@pytest.fixture(scope="module")
+def flow_run(prefect_harness, tmp_path_factory):
+    """The Prefect flow run once on the seeds into a fresh warehouse: (summary, db path)."""
+    from flows.run.flow import pickup_etl
+
+    db = tmp_path_factory.mktemp("flow_warehouse") / "pickup.duckdb"
+    return pickup_etl(source=str(SEEDS), db=str(db)), db
+
+
 def _expected_frames():
     root, files = discover_files(SEEDS)
     return parse_batch(root, files["path"].to_list(), load_reference(), extractor_version())
 
 
-def test_seed_run_creates_exactly_the_star_schema(seed_run):
-    _summary, db = seed_run
+def test_seed_run_creates_exactly_the_star_schema(flow_run):
+    _summary, db = flow_run
     with duckdb.connect(str(db), read_only=True) as connection:
         tables = {
             row[0]
@@ -45,8 +54,8 @@ def test_seed_run_creates_exactly_the_star_schema(seed_run):
     assert views == set(VIEWS)
 
 
-def test_seed_run_row_counts_match_what_extraction_produced(seed_run):
-    summary, db = seed_run
+def test_seed_run_row_counts_match_what_extraction_produced(flow_run):
+    summary, db = flow_run
     frames = _expected_frames()
     counts = _counts(db)
     assert counts["dim_article"] == frames.articles.height == 3
@@ -64,8 +73,8 @@ def test_seed_run_row_counts_match_what_extraction_produced(seed_run):
     assert summary["status"] == "success"
 
 
-def test_seed_claims_carry_their_sentences(seed_run):
-    _summary, db = seed_run
+def test_seed_claims_carry_their_sentences(flow_run):
+    _summary, db = flow_run
     with duckdb.connect(str(db), read_only=True) as connection:
         china = connection.execute(
             "select value, unit, region, powertrain, period_start::varchar, period_end::varchar, change_pct, source_org, sentence "
@@ -98,7 +107,7 @@ def test_seed_claims_carry_their_sentences(seed_run):
     assert orphans == 0
 
 
-def test_second_run_on_unchanged_seeds_adds_no_rows(seed_run, tmp_path):
+def test_second_run_on_unchanged_seeds_adds_no_rows(prefect_harness, tmp_path):
     from flows.run.flow import pickup_etl
 
     db = tmp_path / "pickup.duckdb"

@@ -110,7 +110,18 @@ class PrefectServer:
         self.log.close()
 
 
-def test_a_served_deployment_runs_on_schedule_and_publishes_artifacts(tmp_path):
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory):
+    """One real `prefect server start` for the deployment tests of this module."""
+    server = PrefectServer(tmp_path_factory.mktemp("prefect"))
+    try:
+        server.wait_healthy()
+        yield server
+    finally:
+        server.stop()
+
+
+def test_a_served_deployment_runs_on_schedule_and_publishes_artifacts(prefect_server, tmp_path):
     from prefect.client.schemas.filters import (
         ArtifactFilter,
         ArtifactFilterFlowRunId,
@@ -126,10 +137,9 @@ def test_a_served_deployment_runs_on_schedule_and_publishes_artifacts(tmp_path):
     source = tmp_path / "articles"
     shutil.copytree(SEEDS, source)
     db = tmp_path / "warehouse" / "pickup.duckdb"
-    server = PrefectServer(tmp_path / "prefect")
+    server = prefect_server
     served = None
     try:
-        server.wait_healthy()
         served_log = open(tmp_path / "serve.log", "w")  # noqa: SIM115
         served = subprocess.Popen(
             [
@@ -199,36 +209,31 @@ def test_a_served_deployment_runs_on_schedule_and_publishes_artifacts(tmp_path):
     finally:
         if served is not None:
             _stop(served, signal.SIGINT)
-        server.stop()
 
 
-def test_prefect_yaml_declares_deployments_that_deploy(tmp_path):
-    server = PrefectServer(tmp_path / "prefect")
-    try:
-        server.wait_healthy()
-        env = {**server.env, "PWD": str(REPO)}
-        subprocess.run(
-            [str(BIN / "prefect"), "work-pool", "create", "pickup-etl", "--type", "process"],
-            env=env,
-            cwd=REPO,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-        deployed = subprocess.run(
-            [str(BIN / "prefect"), "--no-prompt", "deploy", "--all"],
-            env=env,
-            cwd=REPO,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert deployed.returncode == 0, deployed.stdout[-3000:] + deployed.stderr[-3000:]
-        with server.client() as client:
-            daily = client.read_deployment_by_name("pickup-etl/daily")
-            weekly = client.read_deployment_by_name("pickup-etl/weekly-full-refresh")
-    finally:
-        server.stop()
+def test_prefect_yaml_declares_deployments_that_deploy(prefect_server):
+    server = prefect_server
+    env = {**server.env, "PWD": str(REPO)}
+    subprocess.run(
+        [str(BIN / "prefect"), "work-pool", "create", "pickup-etl", "--type", "process"],
+        env=env,
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    deployed = subprocess.run(
+        [str(BIN / "prefect"), "--no-prompt", "deploy", "--all"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert deployed.returncode == 0, deployed.stdout[-3000:] + deployed.stderr[-3000:]
+    with server.client() as client:
+        daily = client.read_deployment_by_name("pickup-etl/daily")
+        weekly = client.read_deployment_by_name("pickup-etl/weekly-full-refresh")
     assert daily.parameters["full_refresh"] is False and weekly.parameters["full_refresh"] is True
     assert daily.schedules[0].schedule.cron == "0 6 * * *"
     assert daily.global_concurrency_limit.limit == 1

@@ -17,20 +17,12 @@ import pytest
 from flows.warehouse.database import TABLES, VIEWS
 
 from .conftest import SEEDS, table_rows
+from .conftest import run_in_process as _run
 
 pytestmark = pytest.mark.slow
 
 SEED_NAMES = sorted(path.name for path in SEEDS.iterdir())
 ARTICLE_TABLES = ("dim_article", "dim_sentence", "fact_claim", "fact_entity_mention")
-
-
-def _run(source: Path, db: Path, full_refresh: bool = False) -> dict:
-    """A run in this process (the Prefect flow runs the same pipeline: tests/test_flow.py)."""
-    from flows.run.pipeline import RunParameters, run_pipeline
-    from flows.run.runtime import LocalRuntime
-
-    params = RunParameters(source=str(source), db=db.resolve(), full_refresh=full_refresh)
-    return run_pipeline(params, LocalRuntime()).as_dict()
 
 
 def _counts(db: Path) -> dict[str, int]:
@@ -49,9 +41,7 @@ def _of_present_files(db: Path, table: str) -> str:
     return f"article_key in (select article_key from dim_article where file_path in {present})"
 
 
-def test_incremental_run_parses_only_new_and_changed_files_and_equals_a_full_refresh(
-    tmp_path
-):
+def test_incremental_run_parses_only_new_and_changed_files_and_equals_a_full_refresh(tmp_path):
     source = tmp_path / "articles"
     source.mkdir()
     first, second, third = SEED_NAMES
@@ -207,9 +197,7 @@ class _CliReader:
         self.process.wait(timeout=10)
 
 
-def test_a_reader_holding_the_published_file_keeps_its_snapshot_across_a_run(
-    tmp_path
-):
+def test_a_reader_holding_the_published_file_keeps_its_snapshot_across_a_run(tmp_path):
     source = tmp_path / "articles"
     source.mkdir()
     shutil.copy(SEEDS / SEED_NAMES[0], source / SEED_NAMES[0])
