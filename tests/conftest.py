@@ -51,14 +51,30 @@ def seed_run(tmp_path_factory):
     return run_in_process(SEEDS, db), db
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Group tests for the workers (`--dist loadgroup`): the tests that need the Prefect test
-    server share one worker, so it starts once; every other module stays on one worker, so
-    its module fixtures run once."""
-    for item in items:
-        group = "prefect" if "prefect_harness" in item.fixturenames else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(group))
+# Modules whose tests use the Prefect test server: one worker runs them all, so the server
+# starts once per session rather than once per worker.
+PREFECT_MODULES = {
+    "test_bad_inputs",
+    "test_flow",
+    "test_operations",
+    "test_scale",
+    "test_validation_runs",
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under xdist, a module runs on one worker (its module fixtures run once), and the
+    modules that use the Prefect test server run on the same one."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByModule(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "prefect" if Path(module).stem in PREFECT_MODULES else module
+
+    if config.getvalue("dist") == "loadscope":
+        return ByModule(config, log)
+    return None
 
 
 def run_in_process(source: Path, db: Path, full_refresh: bool = False) -> dict:
