@@ -33,6 +33,8 @@ _DATA_METRICS = frozenset(
     ("sales", "registrations", "exports", "orders", "deliveries", "production")
 )
 _WORD = re.compile(r"\w+")
+# The permutations depend only on the seed: drawn once, not for every article.
+_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED)
 
 
 def _hash(*parts: object) -> int:
@@ -49,8 +51,10 @@ def text_bands(text: str) -> list[int]:
     }
     if not shingles:
         return []
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
-    minhash.update_batch(sorted(shingles))
+    minhash = MinHash(
+        num_perm=NUM_PERM, seed=SEED, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme
+    )
+    minhash.update_batch(list(shingles))
     values = minhash.hashvalues
     return [
         _hash("band", band, *values[band * ROWS : (band + 1) * ROWS].tolist())

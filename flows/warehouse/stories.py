@@ -113,16 +113,21 @@ def _group(
         for key in (article_key, other_key):
             if key not in best or rank > best[key][0]:
                 best[key] = (rank, "copy" if kind == "band" else "rewrite", similarity)
+    linked = {*new_keys, *parent}
+    info = _articles(connection, linked)
+    # Everything already in a story that a new link touches joins the new group too
+    # (fetched once for the whole load group: a large story is read once, not per link).
+    touched = {info[k][0] for k in linked if info[k][0] is not None}
+    for keys in _members_of(connection, touched, info).values():
+        root = find(keys[0])
+        for key in keys[1:]:
+            parent[find(key)] = root
     members: dict[int, set[int]] = defaultdict(set)
     for key in {*new_keys, *parent}:
         members[find(key)].add(key)
-    info = _articles(connection, {key for group in members.values() for key in group})
     new = set(new_keys)
     updates = []
     for group in members.values():
-        stories = {info[k][0] for k in group if info[k][0] is not None}
-        if stories:  # everything already in the stories this group touches joins it too
-            group |= _members_of(connection, stories, info)
         first = min(group, key=lambda k: info[k][1])
         story = stable_key("story", info[first][2])
         for key in group:
@@ -163,14 +168,19 @@ def _articles(connection: duckdb.DuckDBPyConnection, keys: set[int]) -> dict[int
 
 def _members_of(
     connection: duckdb.DuckDBPyConnection, stories: set[int], info: dict[int, tuple]
-) -> set[int]:
+) -> dict[int, list[int]]:
+    """story_key → the keys of its articles, each added to `info`."""
+    if not stories:
+        return {}
     frame = pl.DataFrame({"story_key": sorted(stories)}, schema={"story_key": pl.Int64})
     connection.register("merged_stories", frame)
     rows = connection.execute(_ARTICLES + "where story_key in (select story_key from merged_stories)").fetchall()
     connection.unregister("merged_stories")
+    members: dict[int, list[int]] = defaultdict(list)
     for row in rows:
         info.setdefault(row[0], _info(row))
-    return {row[0] for row in rows}
+        members[row[1]].append(row[0])
+    return members
 
 
 def _write(connection: duckdb.DuckDBPyConnection, updates: list[tuple]) -> None:
