@@ -29,6 +29,10 @@ MIN_OVERLAP = 0.5
 # A fingerprint shared by more articles than this marks boilerplate or a figure every story
 # repeats ("250,000 a year"), not one story.
 MAX_ARTICLES = 50
+# Rewrites in tests/fixtures/real appear within a day of their story; a month leaves room
+# for weekly and monthly round-ups, while articles months apart that share figures report
+# the same data twice rather than retell one story.
+MAX_REWRITE_DAYS = 31
 
 
 def assign_stories(connection: duckdb.DuckDBPyConnection, frames: Frames) -> None:
@@ -54,6 +58,7 @@ def assign_stories(connection: duckdb.DuckDBPyConnection, frames: Frames) -> Non
                 "min_figures": MIN_FIGURES,
                 "min_overlap": MIN_OVERLAP,
                 "max_articles": MAX_ARTICLES,
+                "max_days": MAX_REWRITE_DAYS,
             },
         ).fetchall()
     finally:

@@ -1,7 +1,9 @@
 -- Pairs of articles that tell the same story, for the articles in `incoming_story_articles`.
 -- Grain: one row per (incoming article, other article, kind) that passes its threshold:
 -- a copy shares at least $min_bands of its $bands wording bands; a rewrite shares at least
--- $min_figures figures, and at least $min_overlap of the figures of the one stating fewer.
+-- $min_figures figures, and at least $min_overlap of the figures of the one stating fewer,
+-- and appears within $max_days days of it when both declare their day (a rewrite follows its
+-- story within days; months apart, shared figures are the same data reported twice).
 -- The thresholds are set in flows/warehouse/stories.py, measured on tests/fixtures/real.
 with incoming as (
     select fingerprint.*
@@ -51,9 +53,21 @@ select
 from shared
 join sizes as mine on mine.article_key = shared.article_key and mine.kind = shared.kind
 join sizes as theirs on theirs.article_key = shared.other_key and theirs.kind = shared.kind
+join dim_article as mine_article on mine_article.article_key = shared.article_key
+join dim_article as their_article on their_article.article_key = shared.other_key
 where (shared.kind = 'band' and shared.shared >= $min_bands)
    or (
        shared.kind = 'figure'
        and shared.shared >= $min_figures
        and shared.shared >= $min_overlap * least(mine.n, theirs.n)
+       and (
+           -- only dates to the day that the source declares: an inferred date is a guess
+           mine_article.published_source = 'inferred'
+           or their_article.published_source = 'inferred'
+           or mine_article.published_precision <> 'day'
+           or their_article.published_precision <> 'day'
+           or abs(date_diff('day', mine_article.published_on, their_article.published_on)) <= $max_days
+           or mine_article.published_on is null
+           or their_article.published_on is null
+       )
    );
