@@ -117,6 +117,25 @@ def test_a_later_rewrite_joins_the_story_of_the_article_it_retells(tmp_path):
     assert stories == [("000_db328f05d34531cb.txt", 1, 0), ("002_bae4b555c2f5d7a3.txt", 2, 1)]
 
 
+@pytest.mark.parametrize(("second_day", "together"), [("2025-12-20", True), ("2026-04-20", False)])
+def test_a_rewrite_links_only_articles_published_within_a_month(tmp_path, second_day, together):
+    """001 retells 002 (15 of their 16 figures shared): the same story when it follows
+    within days, the same data reported again when it comes months later."""
+    source = tmp_path / "articles"
+    source.mkdir()
+    for name in ("001_d27553af4ab55881.txt", "002_bae4b555c2f5d7a3.txt"):
+        shutil.copy(SEEDS / name, source / name)
+    (source / "manifest.csv").write_text(
+        "file,published_on\n"
+        f"002_bae4b555c2f5d7a3.txt,2025-12-15\n001_d27553af4ab55881.txt,{second_day}\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "pickup.duckdb"
+    _run(source, db)
+    stories = _rows(db, "select count(distinct story_key) from dim_article")[0][0]
+    assert stories == (1 if together else 2)
+
+
 def test_fact_statuses_on_the_seeds_name_the_drifted_and_inconsistent_figures(seed_run):
     _summary, db = seed_run
     statuses = dict(_rows(db, "select status, count(*) from fact_figure group by all"))
