@@ -17,6 +17,15 @@ import click
 from flows.exit_codes import ExitCode
 from flows.resources import default_articles_dir, default_db_path
 
+# The published warehouse, as every command that reads or serves it takes it.
+db_option = click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Published DuckDB file.",
+)
+
 
 class UserError(click.ClickException):
     exit_code = ExitCode.USAGE
@@ -162,13 +171,7 @@ def run(
     help="Run every N seconds instead of a cron schedule.",
 )
 @click.option("--source", type=str, default=None, help="Folder, file or glob of articles.")
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Published DuckDB file.",
-)
+@db_option
 @click.option("--full-refresh", is_flag=True, help="Rebuild from scratch on every scheduled run.")
 @click.option(
     "--name", type=str, default="pickup-etl-scheduled", show_default=True, help="Deployment name."
@@ -366,13 +369,7 @@ def evaluate(gold_dir, articles_dir, fmt, details) -> None:
     default=None,
     help="Read the SQL from a file (for example sql/examples/01_electric_pickups_by_market.sql).",
 )
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Published DuckDB file.",
-)
+@db_option
 @click.option(
     "--format",
     "fmt",
@@ -441,13 +438,7 @@ def query(sql, sql_file, db_path, fmt, max_rows) -> None:
     required=True,
     help="Folder to write one Parquet file per table and view.",
 )
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Published DuckDB file.",
-)
+@db_option
 def export(parquet_dir, db_path) -> None:
     """Write every table and view of the published warehouse as Parquet."""
     from flows.warehouse.readers import ReaderError, export_parquet
@@ -463,13 +454,7 @@ def export(parquet_dir, db_path) -> None:
 
 
 @main.command()
-@click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Published DuckDB file.",
-)
+@db_option
 @click.option(
     "--out",
     "out",
