@@ -3,6 +3,7 @@ Automotive show", "Ford said", "said the association"."""
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from flows.extract.mentions import Mention
@@ -74,8 +75,28 @@ _CREDIT_WORDS = (
 _LOWER_WORD = re.compile(r"[a-z]+")
 
 
+# A credit word as a whole run of letters of lower-cased text, as `_LOWER_WORD` reads it.
+_CREDIT_WORD = re.compile(
+    r"(?<![a-z])(?:"
+    + "|".join(sorted(map(re.escape, _CREDIT_WORDS), key=len, reverse=True))
+    + r")(?![a-z])"
+)
+
+
+# Where the credit words of the text last read are (each sentence of it asks).
+_CREDITS_OF: tuple[str, list[int]] | None = None
+
+
 def has_credit_words(text: str, start: int, end: int) -> bool:
-    return not _CREDIT_WORDS.isdisjoint(_LOWER_WORD.findall(text[start:end].lower()))
+    global _CREDITS_OF
+    if _CREDITS_OF is None or _CREDITS_OF[0] is not text:
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a letter whose lower case is longer: offsets move
+            return not _CREDIT_WORDS.isdisjoint(_LOWER_WORD.findall(text[start:end].lower()))
+        _CREDITS_OF = (text, [m.start() for m in _CREDIT_WORD.finditer(lowered)])
+    starts = _CREDITS_OF[1]
+    index = bisect.bisect_left(starts, start)
+    return index < len(starts) and starts[index] < end
 
 
 _VIA = re.compile(r"\bvia\s+$", re.IGNORECASE)

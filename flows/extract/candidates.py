@@ -84,6 +84,11 @@ def change_basis(text: str, number: NumberMatch) -> str | None:
     return None
 
 
+_SPACES = re.compile(r"\s+")
+_PHRASE_BREAK = re.compile(r"[,;:.()—–]")
+_CLAUSE_PUNCTUATION = re.compile(r"[,;:.]")
+
+
 def noun_phrase(reader: SentenceReader, number: NumberMatch) -> NounPhrase:
     """What a number counts: the noun after it ("14,313 registrations", "2,000 RD6 units")."""
     lexicon = reader.lexicon
@@ -95,7 +100,7 @@ def noun_phrase(reader: SentenceReader, number: NumberMatch) -> NounPhrase:
     kind: str | None = None
     end = number.end
     for start, stop, word in reader.words_after(number.end, 8):
-        if re.search(r"[,;:.()—–]", text[position:start]):
+        if _PHRASE_BREAK.search(text, position, start):
             break
         mention = next(
             (
@@ -156,8 +161,9 @@ def noun_phrase(reader: SentenceReader, number: NumberMatch) -> NounPhrase:
 def _count_noun_at(lexicon, text: str, start: int) -> tuple[str, str, int] | None:
     """The longest count noun of the lexicon starting at `start` ("units", "new
     vehicles"): the noun, its kind and where it ends."""
+    words = _SPACES.sub(" ", text[start : start + 60]).lower().split(" ")
     for size in range(lexicon.max_noun_words, 0, -1):
-        phrase = re.sub(r"\s+", " ", text[start : start + 60]).lower().split(" ")[:size]
+        phrase = words[:size]
         candidate = " ".join(phrase).strip(".,;:)(\"'”’")
         if candidate in lexicon.count_nouns:
             end = start + len(" ".join(phrase).rstrip(".,;:)(\"'”’"))
@@ -172,7 +178,7 @@ def _verb_after(reader: SentenceReader, end: int) -> Cue | None:
             cue.kind == "verb"
             and cue.start >= end
             and len(reader.text[end : cue.start].split()) <= 3
-            and not re.search(r"[,;:.]", reader.text[end : cue.start])
+            and not _CLAUSE_PUNCTUATION.search(reader.text, end, cue.start)
         ):
             return cue
     return None

@@ -148,7 +148,8 @@ class _Article(SubjectReading, ChangeReading, ClaimAttributes, TableReading):
             if not inside(c[0], entity_spans)
         ]
         credit_words = has_credit_words(self.text, sentence.start, sentence.end)
-        source = attribution(view, self.reference) if credit_words else None
+        # Only a name is credited: a sentence without one needs no closer look.
+        source = attribution(view, self.reference) if credit_words and mentions else None
         if (
             source is None
             and credit_words
@@ -170,8 +171,9 @@ class _Article(SubjectReading, ChangeReading, ClaimAttributes, TableReading):
                 None,
             ),
         )
-        brand, model = last_names(view, sentence.start, sentence.end)
-        fact.manufacturer, fact.model = reconcile(self.lexicon, brand, model)
+        if mentions:
+            brand, model = last_names(view, sentence.start, sentence.end)
+            fact.manufacturer, fact.model = reconcile(self.lexicon, brand, model)
         main = [
             p
             for p in scan.within("periods", sentence.start, sentence.end)

@@ -17,7 +17,7 @@ world figure.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flows.extract.mentions import Mention
 from flows.reference import Reference
@@ -57,9 +57,9 @@ _DOMESTIC = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Place:
-    """A region mention with the role it plays in its sentence."""
+class Place(NamedTuple):
+    """A region mention with the role it plays in its sentence (a tuple: made for
+    every region of every sentence)."""
 
     name: str
     role: str  # market | origin | place
@@ -120,11 +120,9 @@ class MarketReader:
         if not regions:
             return []
         names = [(m.start, m.end) for m in mentions if m.type in ("organization", "manufacturer")]
-        return [
-            Place(m.name, self.role(text, m, start), m.start, m.end)
-            for m in regions
-            if not any(a <= m.start and m.end <= b for a, b in names)
-        ]
+        if names:
+            regions = [m for m in regions if not any(a <= m.start and m.end <= b for a, b in names)]
+        return [Place(m.name, self.role(text, m, start), m.start, m.end) for m in regions]
 
     def markets(self, text: str, mentions: list[Mention], start: int, end: int) -> list[str]:
         """Markets named between `start` and `end` (a world word makes it the world); kept
@@ -141,9 +139,10 @@ class MarketReader:
         for place in self.places(text, mentions, start, end):
             if place.role == "market" and place.name not in found:
                 found.append(place.name)
-        piece = text[start:end].lower()
-        if not found and ("world" in piece or "global" in piece) and _WORLD_WORDS.search(piece):
-            found.append(WORLD)
+        if not found:
+            piece = text[start:end].lower()
+            if ("world" in piece or "global" in piece) and _WORLD_WORDS.search(piece):
+                found.append(WORLD)
         return found
 
     def origins(self, text: str, mentions: list[Mention], start: int, end: int) -> list[str]:

@@ -325,10 +325,14 @@ def _windows(
 def matches(text: str, start: int, end: int, kinds: set[str] | None = None):
     """(kind, match) of every period pattern near its anchors, in pattern order."""
     anchors = _anchors(text, start, end)
+    windows: dict[tuple[str, ...], list[tuple[int, int]]] = {}  # several kinds share anchors
     for kind, pattern in _PATTERNS:
         if kinds is not None and kind not in kinds:
             continue
-        for window_start, window_end in _windows(anchors, _NEEDS[kind], start, end):
+        needs = _NEEDS[kind]
+        if needs not in windows:
+            windows[needs] = _windows(anchors, needs, start, end)
+        for window_start, window_end in windows[needs]:
             for match in pattern.finditer(text, window_start, window_end):
                 yield kind, match
 

@@ -110,7 +110,7 @@ class Lexicon:
 
     @staticmethod
     def _fold(phrase: str) -> str:
-        return re.sub(r"[\s-]+", " ", phrase.lower())
+        return _FOLD.sub(" ", phrase.lower())
 
     def _alternation(self, table: dict, upper_exact: bool = False) -> re.Pattern[str]:
         parts = []
@@ -148,6 +148,9 @@ class Lexicon:
         return candidates[0].manufacturer if candidates else None
 
 
+_FOLD = re.compile(r"[\s-]+")
+
+
 _LEXICONS: dict[int, Lexicon] = {}
 
 
@@ -171,6 +174,16 @@ class Cue:
 class PeriodMention:
     match: PeriodMatch
     event: bool  # "which went on sale in July": a date of something else
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The words of text[start:end] with their offsets, lower-cased (the piece is lowered
+    once, unless a letter's lower case is longer and would move the offsets)."""
+    piece = text[start:end]
+    lowered = piece.lower()
+    if len(lowered) != len(piece):
+        return [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text, start, end)]
+    return [(start + m.start(), start + m.end(), m.group()) for m in _WORD.finditer(lowered)]
 
 
 def inside(offset: int, spans: list[tuple[int, int]]) -> bool:
@@ -212,7 +225,6 @@ class ArticleScan:
             + [m.end() for m in _JOINING_DASH.finditer(text)]
         )
         self.rank_words = [m.start() for m in RANK_ONE.finditer(text)]
-        self._within: dict[tuple[str, int, int], list] = {}
         self._starts = {
             "numbers": [n.start for n in self.numbers],
             "periods": [p.start for p in self.periods],
@@ -230,18 +242,13 @@ class ArticleScan:
         )
 
     def within(self, name: str, start: int, end: int) -> list:
-        """The items of one kind that start (and end) inside text[start:end] (kept: each
-        sentence is asked for the same kinds by its context, its reader and its claims)."""
-        key = (name, start, end)
-        items = self._within.get(key)
-        if items is None:
-            starts = self._starts[name]
-            items = getattr(self, name)[
-                bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)
-            ]
-            if name in ("numbers", "periods"):
-                items = [item for item in items if item.end <= end]
-            self._within[key] = items
+        """The items of one kind that start (and end) inside text[start:end]."""
+        starts = self._starts[name]
+        items = getattr(self, name)[
+            bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)
+        ]
+        if name in ("numbers", "periods"):
+            return [item for item in items if item.end <= end]
         return items
 
 
@@ -280,10 +287,7 @@ class SentenceReader(SentenceView):
         bounds = [sentence.start, *breaks, sentence.end]
         self.clauses = [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
         # Words only for the sentences read closely (most sentences are not).
-        self.words = [
-            (m.start(), m.end(), m.group().lower())
-            for m in _WORD.finditer(text, sentence.start, sentence.end)
-        ]
+        self.words = _words(text, sentence.start, sentence.end)
         self.word_starts = [w[0] for w in self.words]
         # Year-shaped counts only: "the first 11 months" holds a count that is part of it.
         counts = [
@@ -362,6 +366,8 @@ def first_names(reader: SentenceView, start: int, end: int) -> tuple[str | None,
 
 def names_in(reader: SentenceView, start: int, end: int) -> list[Mention]:
     """Brand and model mentions, without a brand that only prefixes a model ("Mitsubishi Triton")."""
+    if not reader.mentions:
+        return []
     found = reader.mentions_in(("model", "manufacturer"), start, end)
     models = [m for m in found if m.type == "model"]
     return [
