@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flows.extract.attribution import SPOKEN, STATEMENT_DATE
+from flows.extract.attribution import STATEMENT_DATE, speaks
 from flows.extract.candidates import PARTITIVE
 from flows.extract.context import Facts
 from flows.extract.sentence_reading import (
@@ -370,7 +370,7 @@ class ClaimAttributes:
             return fact.source if candidate.metric != "price" else None
         if candidate.metric == "price":
             return None  # a credit is for data; a price is the maker's own
-        if SPOKEN.search(reader.text, reader.sentence.start, reader.sentence.end):
+        if speaks(reader.text, reader.sentence.start, reader.sentence.end):
             return (
                 None  # someone in this sentence speaks for its numbers; an earlier credit does not
             )

@@ -7,6 +7,7 @@ import bisect
 import re
 
 from flows.extract.mentions import Mention
+from flows.extract.phrases import PhraseFinder, match_view
 from flows.extract.sentence_reading import SentenceView, names_in
 from flows.extract.words import REPORT_VERBS, SPEECH_VERBS, WORDS
 from flows.reference import Reference
@@ -72,31 +73,36 @@ _CREDIT_WORDS = (
 )
 
 
-_LOWER_WORD = re.compile(r"[a-z]+")
+_SPEECH_WORDS = frozenset(WORDS.speech_verbs)
 
 
-# A credit word as a whole run of letters of lower-cased text, as `_LOWER_WORD` reads it.
-_CREDIT_WORD = re.compile(
-    r"(?<![a-z])(?:"
-    + "|".join(sorted(map(re.escape, _CREDIT_WORDS), key=len, reverse=True))
-    + r")(?![a-z])"
-)
+# The credit words of the text last read, found in one pass (each sentence of it asks):
+# (text, their offsets, the words).
+_CREDITS_OF: tuple[str, list[int], list[str]] | None = None
+_CREDIT_FINDER: PhraseFinder | None = None
 
 
-# Where the credit words of the text last read are (each sentence of it asks).
-_CREDITS_OF: tuple[str, list[int]] | None = None
+def _credits_of(text: str) -> tuple[list[int], list[str]]:
+    global _CREDITS_OF, _CREDIT_FINDER
+    if _CREDITS_OF is None or _CREDITS_OF[0] is not text:
+        if _CREDIT_FINDER is None:
+            _CREDIT_FINDER = PhraseFinder(_CREDIT_WORDS, hyphen_joins=False)
+        found = _CREDIT_FINDER.find(text, match_view(text))
+        _CREDITS_OF = (text, [a for a, _b, _key in found], [key for _a, _b, key in found])
+    return _CREDITS_OF[1], _CREDITS_OF[2]
 
 
 def has_credit_words(text: str, start: int, end: int) -> bool:
-    global _CREDITS_OF
-    if _CREDITS_OF is None or _CREDITS_OF[0] is not text:
-        lowered = text.lower()
-        if len(lowered) != len(text):  # a letter whose lower case is longer: offsets move
-            return not _CREDIT_WORDS.isdisjoint(_LOWER_WORD.findall(text[start:end].lower()))
-        _CREDITS_OF = (text, [m.start() for m in _CREDIT_WORD.finditer(lowered)])
-    starts = _CREDITS_OF[1]
+    starts, _words = _credits_of(text)
     index = bisect.bisect_left(starts, start)
     return index < len(starts) and starts[index] < end
+
+
+def speaks(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] has a speech verb ("said", "told"): someone speaks in it."""
+    starts, words = _credits_of(text)
+    first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+    return any(word in _SPEECH_WORDS for word in words[first:last])
 
 
 _VIA = re.compile(r"\bvia\s+$", re.IGNORECASE)
@@ -127,9 +133,6 @@ CREDIT_ANAPHOR = re.compile(
     r"(?:" + REPORT_VERBS + r"))\b",
     re.IGNORECASE,
 )
-
-
-SPOKEN = re.compile(r"\b(?:" + SPEECH_VERBS + r")\b", re.IGNORECASE)
 
 
 def _credited(mention: Mention, reader: SentenceView, reference: Reference) -> str | None:

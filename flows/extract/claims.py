@@ -33,7 +33,6 @@ from flows.extract.segment import Sentence
 from flows.extract.sentence_reading import (
     COUNT_METRICS,
     EVENT_BEFORE,
-    RANK_ONE,
     TARGET_METRICS,
     ArticleScan,
     Candidate,
@@ -200,7 +199,7 @@ class _Article(SubjectReading, ChangeReading, ClaimAttributes, TableReading):
         if sentence.kind == "table_header" or not scan.has_claim_words(sentence):
             return [] if sentence.kind == "table_header" else None
         reader = SentenceReader(scan, sentence, view.mentions)
-        if reader.numbers or RANK_ONE.search(self.text, sentence.start, sentence.end):
+        if reader.numbers or scan.within("rank_words", sentence.start, sentence.end):
             return self._sentence_claims(reader, fact)
         return None
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
+from flows.extract.cued import CuedPattern
 from flows.extract.period_dates import month_end, resolve, shift_month
 from flows.extract.period_grammar import CORE_GROUPS, accept, matches, text_matches
 
@@ -40,18 +41,22 @@ _COMPARISON_BEFORE = re.compile(
 )
 
 
-_SAME_PERIOD = re.compile(
+_SAME_PERIOD = CuedPattern(
     r"(?:(?:same|equivalent|corresponding|comparable)\s+(?:period|month|quarter|time)\s+(?:in|of|a|last)?\s*|year[- ]earlier\s+)$",
-    re.IGNORECASE,
+    ("same", "equivalent", "corresponding", "comparable", "earlier"),
 )
 
 
-_FUTURE_BEFORE = re.compile(
+_FUTURE_BEFORE = CuedPattern(
     r"(?:planned\s+for|scheduled\s+for|slated\s+for|due\s+in|due|launch\s+in|arrive\s+in|starting\s+in|start\s+in|begin\s+in"
     r"|starts\s+in|begins\s+in|expected\s+in|will\s+\w+\s+in|in\s+time\s+for|ahead\s+of"
     r"|heading\s+into|going\s+into)\s+(?:the\s+)?(?:end\s+of\s+(?:the\s+)?)?$",
-    re.IGNORECASE,
-)
+    # Every way it has holds one of these words.
+    (
+        "plan", "sched", "slated", "due", "launch", "arrive", "start", "begin", "expect", "will",
+        "time", "ahead", "into",
+    ),
+)  # fmt: skip
 
 
 def find_periods(

@@ -51,7 +51,10 @@ def rank_words(reader: SentenceReader, claims: list[Candidate]) -> None:
     """'best-selling' and 'top-selling' are rank 1; 'followed by X' is the next rank."""
     text = reader.text
     taken = [c.number.start for c in claims if c.number is not None]
-    for match in RANK_ONE.finditer(text, reader.sentence.start, reader.sentence.end):
+    for start in reader.rank_starts:
+        match = RANK_ONE.match(text, start, reader.sentence.end)
+        if match is None:
+            continue
         before = text[max(reader.sentence.start, match.start() - 30) : match.start()].lower()
         if re.search(r"(one|some|among)\s+of\s+(the\s+)?(\w+\s+)?$", before) or re.search(
             r"(next|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d(st|nd|rd|th))[- ]$",

@@ -157,8 +157,9 @@ def _is_boundary(paragraph_text: str, punct_start: int, next_start: int) -> bool
         return True
     # The word before the stop is all that matters: look at a short tail, not the whole
     # paragraph so far (that made long paragraphs quadratic).
-    head = paragraph_text[max(0, punct_start - 40) : punct_start + 1]
-    match = _LAST_WORD.search(head.rstrip(".'\")]") + ".")
+    head = paragraph_text[max(0, punct_start - 40) : punct_start + 1].rstrip(".'\")]") + "."
+    # The word holds no space: its last run of non-spaces is where to look.
+    match = _LAST_WORD.search(head.rsplit(None, 1)[-1])
     word = match.group(1).lower() if match else ""
     if not word:
         return True

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
 
+from flows.extract.cued import CuedPattern
 from flows.extract.mentions import Mention
 from flows.extract.numbers import NumberMatch, find_numbers
 from flows.extract.periods import PeriodMatch, find_periods
@@ -58,9 +59,9 @@ _CLAUSE_BREAK = re.compile(
 _JOINING_DASH = re.compile(r"[—–](?<=[a-z][—–])(?=[a-z])")
 
 
-EVENT_BEFORE = re.compile(
+EVENT_BEFORE = CuedPattern(
     r"\b(?:went\s+on\s+sale|goes\s+on\s+sale|on\s+sale\s+since|launched|launches|arrived|arrives|debuted|was\s+revealed|was\s+unveiled|unveiled|introduced|resumed\s+selling|was\s+founded|founded)\b[^,;.]*$",
-    re.IGNORECASE,
+    ("sale", "launch", "arriv", "debut", "reveal", "unveil", "introduc", "resum", "found"),
 )
 
 
@@ -289,6 +290,8 @@ class SentenceReader(SentenceView):
         # Words only for the sentences read closely (most sentences are not).
         self.words = _words(text, sentence.start, sentence.end)
         self.word_starts = [w[0] for w in self.words]
+        # Where a rank phrase starts ("best-selling"), from the article's one pass.
+        self.rank_starts = scan.within("rank_words", sentence.start, sentence.end)
         # Year-shaped counts only: "the first 11 months" holds a count that is part of it.
         counts = [
             (n.start, n.end)
