@@ -84,12 +84,13 @@ _CREDIT_FINDER: PhraseFinder | None = None
 
 def _credits_of(text: str) -> tuple[list[int], list[str]]:
     global _CREDITS_OF, _CREDIT_FINDER
-    if _CREDITS_OF is None or _CREDITS_OF[0] is not text:
+    kept = _CREDITS_OF  # one read: a parse on another thread may replace it meanwhile
+    if kept is None or kept[0] is not text:
         if _CREDIT_FINDER is None:
             _CREDIT_FINDER = PhraseFinder(_CREDIT_WORDS, hyphen_joins=False)
         found = _CREDIT_FINDER.find(text, match_view(text))
-        _CREDITS_OF = (text, [a for a, _b, _key in found], [key for _a, _b, key in found])
-    return _CREDITS_OF[1], _CREDITS_OF[2]
+        kept = _CREDITS_OF = (text, [a for a, _b, _k in found], [k for _a, _b, k in found])
+    return kept[1], kept[2]
 
 
 def has_credit_words(text: str, start: int, end: int) -> bool:

@@ -76,19 +76,24 @@ class MarketReader:
         self.origin_nouns = words.get("origin_noun", frozenset())
         self.market_nouns = words.get("market_noun", frozenset())
         self.kinds = {e.name: e.kind for e in reference.of_type("region")}
-        self._roles_text: str | None = None
-        self._roles: dict[tuple[int, int, int], str] = {}
-        self._markets: dict[tuple[int, int], list[str]] = {}
+        # (text, roles by mention, markets by span) of the text being read. One value,
+        # read once per call: a parse on another thread may start a new text meanwhile.
+        self._kept: tuple[str, dict, dict] | None = None
+
+    def _kept_for(self, text: str) -> tuple[str, dict, dict]:
+        kept = self._kept
+        if kept is None or kept[0] is not text:
+            kept = self._kept = (text, {}, {})
+        return kept
 
     def role(self, text: str, mention: Mention, sentence_start: int) -> str:
         """'market', 'origin' or 'place'; kept per mention of the text being read, since
         the sentence, its claims and the context all ask."""
-        if text is not self._roles_text:
-            self._roles_text, self._roles, self._markets = text, {}, {}
+        roles = self._kept_for(text)[1]
         key = (mention.start, mention.end, sentence_start)
-        role = self._roles.get(key)
+        role = roles.get(key)
         if role is None:
-            role = self._roles[key] = self._role(text, mention, sentence_start)
+            role = roles[key] = self._role(text, mention, sentence_start)
         return role
 
     def _role(self, text: str, mention: Mention, sentence_start: int) -> str:
@@ -127,11 +132,10 @@ class MarketReader:
     def markets(self, text: str, mentions: list[Mention], start: int, end: int) -> list[str]:
         """Markets named between `start` and `end` (a world word makes it the world); kept
         per span of the text being read, since the context and the claims both ask."""
-        if text is not self._roles_text:
-            self._roles_text, self._roles, self._markets = text, {}, {}
-        found = self._markets.get((start, end))
+        kept = self._kept_for(text)[2]
+        found = kept.get((start, end))
         if found is None:
-            found = self._markets[(start, end)] = self._markets_in(text, mentions, start, end)
+            found = kept[(start, end)] = self._markets_in(text, mentions, start, end)
         return list(found)
 
     def _markets_in(self, text: str, mentions: list[Mention], start: int, end: int) -> list[str]:
