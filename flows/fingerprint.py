@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 
+import polars as pl
 from datasketch import MinHash
 
 SHINGLE_WORDS = 5
@@ -73,6 +74,14 @@ def figure_marks(figures) -> list[int]:
     return sorted(marks)
 
 
-def fingerprints(text: str, figures) -> list[tuple[str, int]]:
-    """(kind, hash) rows: 'band' for the wording, 'figure' for the figures."""
-    return [("band", h) for h in text_bands(text)] + [("figure", h) for h in figure_marks(figures)]
+WORDING_SCHEMA = {"article": pl.String, "hash": pl.Int64}
+
+
+def wording_of(articles: pl.DataFrame) -> pl.DataFrame:
+    """(article, hash) rows: the wording bands of each article of a frame."""
+    rows = [
+        (article, band)
+        for article, text in articles.select("article", "cleaned_text").iter_rows()
+        for band in text_bands(text or "")
+    ]
+    return pl.DataFrame(rows, schema=WORDING_SCHEMA, orient="row")

@@ -199,3 +199,18 @@ def test_real_conflicting_figures_are_flagged(real_db):
         "where market = 'China' and metric = 'sales' and period_end = date '2019-12-31'",
     )
     assert len(best) == 1 and best[0][0] in (452000, 440000)
+
+
+def test_the_wording_bands_made_in_the_parse_step_are_the_ones_indexed(seed_run):
+    """The parse step makes each article's bands (on every core); they reach the story
+    index through validation and the load, one set per article, as its text gives them."""
+    _summary, db = seed_run
+    texts = dict(_rows(db, "select article_key, cleaned_text from dim_article"))
+    indexed: dict[int, set[int]] = {}
+    for key, band in _rows(
+        db, "select article_key, hash from story_fingerprint where kind = 'band'"
+    ):
+        indexed.setdefault(key, set()).add(band)
+    assert len(texts) == 3
+    assert indexed == {key: set(text_bands(text)) for key, text in texts.items()}
+    assert all(len(bands) >= MIN_BANDS for bands in indexed.values())

@@ -109,6 +109,10 @@ class Frames:
     claim_regions: pl.DataFrame
     problems: pl.DataFrame
     timings: dict[str, float] = field(default_factory=dict)
+    # (article, hash): the MinHash bands of each article's wording, made where the batch
+    # is parsed so the run's own process does not (flows/fingerprint.py); None when the
+    # batch did not go through a parse step, and story grouping makes them itself.
+    wording: pl.DataFrame | None = None
 
     @classmethod
     def empty(cls) -> Frames:
@@ -125,10 +129,12 @@ class Frames:
         for part in parts:
             for stage, seconds in part.timings.items():
                 timings[stage] += seconds
+        wording = [p.wording for p in parts]
         return cls(
             *(pl.concat([getattr(p, name) for p in parts], how="vertical") for name in SCHEMAS),
             problems=pl.concat([p.problems for p in parts], how="vertical"),
             timings=dict(timings),
+            wording=None if any(w is None for w in wording) else pl.concat(wording),
         )
 
     def counts(self) -> dict[str, int]:

@@ -336,4 +336,13 @@ def _drop_rows(frames: Frames, bad_rows: dict[str, set[int]], refused_files: set
     regions = regions.join(
         claims.select("article", "claim_index"), on=["article", "claim_index"], how="semi"
     )
-    return Frames(articles, sentences, mentions, claims, regions, frames.problems, frames.timings)
+    return Frames(
+        articles,
+        sentences,
+        mentions,
+        claims,
+        regions,
+        frames.problems,
+        frames.timings,
+        wording=frames.wording,
+    )

@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from flows.extract.frames import Frames
-from flows.fingerprint import BANDS, fingerprints
+from flows.fingerprint import BANDS, figure_marks, wording_of
 from flows.warehouse.keys import keys_of, stable_key
 
 # Measured on tests/fixtures/real (tests/test_stories.py): same-story copies share 13–22
@@ -84,10 +84,13 @@ def _index(connection: duckdb.DuckDBPyConnection, frames: Frames, key_of: dict[s
         "article", "claim_index", "metric", "value", "period_end"
     ).iter_rows():
         figures[article].append((metric, value, period_end, markets.get((article, index), [])))
-    rows = [
-        (key_of[article], kind, value)
-        for article, text in frames.articles.select("article", "cleaned_text").iter_rows()
-        for kind, value in fingerprints(text or "", figures.get(article, []))
+    wording = frames.wording if frames.wording is not None else wording_of(frames.articles)
+    # Articles validation set aside have no bands here either.
+    wording = wording.join(frames.articles.select("article"), on="article", how="semi")
+    rows = [(key_of[article], "band", band) for article, band in wording.iter_rows()] + [
+        (key_of[article], "figure", mark)
+        for article in frames.articles["article"]
+        for mark in figure_marks(figures.get(article, []))
     ]
     frame = pl.DataFrame(
         rows, schema={"article_key": pl.Int64, "kind": pl.String, "hash": pl.Int64}, orient="row"
