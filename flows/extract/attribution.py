@@ -7,6 +7,7 @@ import bisect
 import re
 
 from flows.extract.mentions import Mention
+from flows.extract.per_text import PerText
 from flows.extract.phrases import PhraseFinder, match_view
 from flows.extract.sentence_reading import SentenceView, names_in
 from flows.extract.words import REPORT_VERBS, SPEECH_VERBS, WORDS
@@ -76,21 +77,19 @@ _CREDIT_WORDS = (
 _SPEECH_WORDS = frozenset(WORDS.speech_verbs)
 
 
-# The credit words of the text last read, found in one pass (each sentence of it asks):
-# (text, their offsets, the words).
-_CREDITS_OF: tuple[str, list[int], list[str]] | None = None
 _CREDIT_FINDER: PhraseFinder | None = None
 
 
-def _credits_of(text: str) -> tuple[list[int], list[str]]:
-    global _CREDITS_OF, _CREDIT_FINDER
-    kept = _CREDITS_OF  # one read: a parse on another thread may replace it meanwhile
-    if kept is None or kept[0] is not text:
-        if _CREDIT_FINDER is None:
-            _CREDIT_FINDER = PhraseFinder(_CREDIT_WORDS, hyphen_joins=False)
-        found = _CREDIT_FINDER.find(text, match_view(text))
-        kept = _CREDITS_OF = (text, [a for a, _b, _k in found], [k for _a, _b, k in found])
-    return kept[1], kept[2]
+def _find_credits(text: str) -> tuple[list[int], list[str]]:
+    """Where the credit words of a text are, and which: one pass for all its sentences."""
+    global _CREDIT_FINDER
+    if _CREDIT_FINDER is None:
+        _CREDIT_FINDER = PhraseFinder(_CREDIT_WORDS, hyphen_joins=False)
+    found = _CREDIT_FINDER.find(text, match_view(text))
+    return [a for a, _b, _k in found], [k for _a, _b, k in found]
+
+
+_credits_of = PerText(_find_credits)
 
 
 def has_credit_words(text: str, start: int, end: int) -> bool:

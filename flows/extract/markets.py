@@ -20,6 +20,7 @@ import re
 from typing import NamedTuple
 
 from flows.extract.mentions import Mention
+from flows.extract.per_text import PerText
 from flows.reference import Reference
 
 WORLD = "World"
@@ -76,20 +77,13 @@ class MarketReader:
         self.origin_nouns = words.get("origin_noun", frozenset())
         self.market_nouns = words.get("market_noun", frozenset())
         self.kinds = {e.name: e.kind for e in reference.of_type("region")}
-        # (text, roles by mention, markets by span) of the text being read. One value,
-        # read once per call: a parse on another thread may start a new text meanwhile.
-        self._kept: tuple[str, dict, dict] | None = None
-
-    def _kept_for(self, text: str) -> tuple[str, dict, dict]:
-        kept = self._kept
-        if kept is None or kept[0] is not text:
-            kept = self._kept = (text, {}, {})
-        return kept
+        # Roles by mention and markets by span of the text being read.
+        self._kept_for = PerText(lambda _text: ({}, {}))
 
     def role(self, text: str, mention: Mention, sentence_start: int) -> str:
         """'market', 'origin' or 'place'; kept per mention of the text being read, since
         the sentence, its claims and the context all ask."""
-        roles = self._kept_for(text)[1]
+        roles = self._kept_for(text)[0]
         key = (mention.start, mention.end, sentence_start)
         role = roles.get(key)
         if role is None:
@@ -132,7 +126,7 @@ class MarketReader:
     def markets(self, text: str, mentions: list[Mention], start: int, end: int) -> list[str]:
         """Markets named between `start` and `end` (a world word makes it the world); kept
         per span of the text being read, since the context and the claims both ask."""
-        kept = self._kept_for(text)[2]
+        kept = self._kept_for(text)[1]
         found = kept.get((start, end))
         if found is None:
             found = kept[(start, end)] = self._markets_in(text, mentions, start, end)

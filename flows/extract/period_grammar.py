@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from flows.extract.per_text import PerText
 from flows.extract.phrases import PhraseFinder, match_view
 from flows.extract.words import WORDS, alternation
 
@@ -337,14 +338,10 @@ def matches(text: str, start: int, end: int, kinds: set[str] | None = None):
                 yield kind, match
 
 
-_LAST_SCAN: tuple[str, list] | None = None
+_WHOLE_TEXT = PerText(lambda text: list(matches(text, 0, len(text))))
 
 
 def text_matches(text: str, kinds: set[str] | None = None) -> list:
     """`matches` over a whole text, kept for the next call on the same text: the
     publication guess, the data month and the article scan all read one text."""
-    global _LAST_SCAN
-    scan = _LAST_SCAN
-    if scan is None or not (scan[0] is text or scan[0] == text):
-        scan = _LAST_SCAN = (text, list(matches(text, 0, len(text))))
-    return [item for item in scan[1] if kinds is None or item[0] in kinds]
+    return [item for item in _WHOLE_TEXT(text) if kinds is None or item[0] in kinds]
