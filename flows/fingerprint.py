@@ -3,8 +3,8 @@
 News repeats itself two ways, and each leaves its own trace:
 
 - **copies** (syndication, press-release pick-ups) share their wording: the
-  text's MinHash (datasketch, over 5-word shingles) cut into bands; two copies
-  share many bands, two articles on the same topic almost none;
+  text's MinHash over 5-word shingles, cut into bands; two copies share many
+  bands, two articles on the same topic almost none;
 - **rewrites** share their figures, not their words: the set of data figures
   an article states, each as (value to two significant digits, the year of its
   period, its markets), so "5,385" and "about 5,400" Cybertrucks in Q3 2025 in
@@ -20,8 +20,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+import numpy as np
 import polars as pl
-from datasketch import MinHash
 
 SHINGLE_WORDS = 5
 NUM_PERM = 64
@@ -34,8 +34,40 @@ _DATA_METRICS = frozenset(
     ("sales", "registrations", "exports", "orders", "deliveries", "production")
 )
 _WORD = re.compile(r"\w+")
+
+
+def _permutations(seed: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """`count` affine maps h -> a*h + b mod 2^32 (a odd: each one a bijection), drawn
+    from the seed as datasketch 2's "affine32" MinHash draws them, so the bands
+    warehouses already hold stay valid."""
+    draw = np.random.RandomState(seed)
+    a = draw.randint(0, 1 << 31, count, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = draw.randint(0, 1 << 32, count, dtype=np.uint32)
+    return a, b
+
+
 # The permutations depend only on the seed: drawn once, not for every article.
-_TEMPLATE = MinHash(num_perm=NUM_PERM, seed=SEED)
+_A, _B = _permutations(SEED, NUM_PERM)
+
+
+def _premix(hashes: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer: spreads similar inputs before the affine maps."""
+    hashes = hashes ^ (hashes >> np.uint32(16))
+    hashes = hashes * np.uint32(0x85EBCA6B)
+    hashes = hashes ^ (hashes >> np.uint32(13))
+    hashes = hashes * np.uint32(0xC2B2AE35)
+    return hashes ^ (hashes >> np.uint32(16))
+
+
+def minhash(shingles: list[bytes]) -> np.ndarray:
+    """NUM_PERM minimum hash values of a set of shingles (each shingle's first four
+    bytes of SHA-1, pre-mixed, through each affine map)."""
+    hashes = np.array(
+        [int.from_bytes(hashlib.sha1(shingle).digest()[:4], "little") for shingle in shingles],
+        dtype=np.uint32,
+    )
+    permuted = _premix(hashes).reshape(-1, 1) * _A + _B  # wraps around: mod 2^32
+    return permuted.min(axis=0)
 
 
 def _hash(*parts: object) -> int:
@@ -52,11 +84,7 @@ def text_bands(text: str) -> list[int]:
     }
     if not shingles:
         return []
-    minhash = MinHash(
-        num_perm=NUM_PERM, seed=SEED, permutations=_TEMPLATE.permutations, scheme=_TEMPLATE.scheme
-    )
-    minhash.update_batch(list(shingles))
-    values = minhash.hashvalues
+    values = minhash(list(shingles))
     return [
         _hash("band", band, *values[band * ROWS : (band + 1) * ROWS].tolist())
         for band in range(BANDS)

@@ -214,3 +214,30 @@ def test_the_wording_bands_made_in_the_parse_step_are_the_ones_indexed(seed_run)
     assert len(texts) == 3
     assert indexed == {key: set(text_bands(text)) for key, text in texts.items()}
     assert all(len(bands) >= MIN_BANDS for bands in indexed.values())
+
+
+def test_the_wording_bands_are_datasketchs_minhash_bit_for_bit():
+    """Warehouses hold bands made with datasketch's MinHash ("affine32", datasketch 2):
+    the project's own MinHash must give the same bands, or copies loaded before and
+    after an upgrade would no longer find each other."""
+    datasketch = pytest.importorskip("datasketch", reason="install the dev extra")
+    from flows.fingerprint import _WORD, BANDS, NUM_PERM, ROWS, SEED, SHINGLE_WORDS, _hash
+
+    def reference_bands(text: str) -> list[int]:
+        words = _WORD.findall(text.lower())
+        shingles = {
+            " ".join(words[i : i + SHINGLE_WORDS]).encode()
+            for i in range(len(words) - SHINGLE_WORDS + 1)
+        }
+        if not shingles:
+            return []
+        minhash = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+        minhash.update_batch(list(shingles))
+        values = minhash.hashvalues.tolist()
+        return [_hash("band", b, *values[b * ROWS : (b + 1) * ROWS]) for b in range(BANDS)]
+
+    texts = [path.read_text(encoding="utf-8") for path in sorted((REAL / "articles").iterdir())]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.iterdir())]
+    texts += ["", "four words only here", "five words make one shingle"]
+    assert len(texts) > 50
+    assert [text_bands(text) for text in texts] == [reference_bands(text) for text in texts]
