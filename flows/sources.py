@@ -265,6 +265,10 @@ class Manifests:
     def row_for(self, rel: str) -> dict[str, str] | None:
         return self.rows.get(rel)
 
+    def of(self, paths: list[str]) -> Manifests:
+        """The rows of these files only: what a batch's reader needs sent to it."""
+        return Manifests({rel: self.rows[rel] for rel in paths if rel in self.rows})
+
 
 def read_manifests(root: Path, paths: list[str], today: date | None = None) -> Manifests:
     """The manifests of the folders these files are in. A manifest describes the files of

@@ -227,7 +227,7 @@ def _parse(
         return paths, frames
 
     for number, paths in enumerate(todo, start=1):
-        read = runtime.submit(steps.read_batch, plan.root, paths, max_bytes, manifests)
+        read = runtime.submit(steps.read_batch, plan.root, paths, max_bytes, manifests, pool)
         pending.append((number, paths, runtime.submit(steps.parse_batch, read, version, pool)))
         if len(pending) >= MAX_BATCHES_IN_FLIGHT:
             yield finished(pending.pop(0))

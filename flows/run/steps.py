@@ -50,10 +50,18 @@ class TransientReadError(OSError):
 
 
 @step(retries=IO_RETRIES)
-def read_batch(root: Path, paths: list[str], max_bytes: int, manifests: Manifests) -> BatchRead:
-    """Read a batch of files. A file that is gone or cannot be opened is tried again
-    (it may be mid-copy); after the last try it is quarantined with the reason."""
-    batch = sources.read_batch(root, paths, max_bytes, manifests)
+def read_batch(
+    root: Path, paths: list[str], max_bytes: int, manifests: Manifests, pool: Executor | None = None
+) -> BatchRead:
+    """Read a batch of files (in a parse process of the run's pool when it has one: decoding
+    and reading formats is CPU work the run's own process would otherwise do). A file that
+    is gone or cannot be opened is tried again (it may be mid-copy); after the last try
+    it is quarantined with the reason."""
+    if pool is not None:
+        reading = pool.submit(sources.read_batch, root, paths, max_bytes, manifests.of(paths))
+        batch = reading.result()
+    else:
+        batch = sources.read_batch(root, paths, max_bytes, manifests)
     if batch.retryable and attempt() <= IO_RETRIES:
         first = batch.retryable[0]
         raise TransientReadError(

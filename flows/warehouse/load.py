@@ -99,17 +99,24 @@ def _with_keys(frames: Frames, load_id: int, loaded_at: datetime) -> dict[str, p
         "mention",
         load,
     )
-    mentions = mentions.with_columns(
+    # A few hundred entities are named by a hundred thousand mentions: each keyed once.
+    entities = mentions.select("entity_type", "entity_name").unique()
+    entities = entities.with_columns(
         pl.Series(
             "entity_key",
             [
                 stable_key(kind, name) if kind != "model" else None
-                for kind, name in zip(
-                    mentions["entity_type"], mentions["entity_name"], strict=True
-                )
+                for kind, name in entities.iter_rows()
             ],
             dtype=pl.Int64,
         )
+    )
+    mentions = mentions.join(
+        entities,
+        on=["entity_type", "entity_name"],
+        how="left",
+        nulls_equal=True,
+        maintain_order="left",
     )
     claims = _child_keys(
         frames.claims.join(keys, on="article").join(
