@@ -99,3 +99,25 @@ def test_an_article_over_its_parse_budget_is_set_aside_and_the_others_load(monke
     (problem,) = result.problems.to_dicts()
     assert problem["path"] == "heavy.txt"
     assert "the budget per article" in problem["reason"]
+
+
+def test_a_batch_read_in_a_parse_process_is_the_batch_read_in_the_run():
+    """With a process pool, the run reads each batch in a parse process, sending it only
+    the manifest rows of its own files: the records must be those of a read in place."""
+    from flows.run.parse_pool import parse_pool
+    from flows.run.steps import read_batch
+    from flows.sources import discover_files, read_manifests
+
+    from .conftest import REPO
+
+    root, files = discover_files(REPO / "tests" / "fixtures" / "real" / "articles")
+    paths = files.filter(~files["skipped"])["path"].to_list()[:12]
+    manifests = read_manifests(root, paths)
+    assert set(manifests.of(paths).rows) == set(manifests.rows) & set(paths)
+    assert len(manifests.of(paths[:3]).rows) <= 3
+
+    here = read_batch(root, paths, 20_000_000, manifests)
+    with parse_pool(1) as pool:
+        there = read_batch(root, paths, 20_000_000, manifests, pool)
+    assert there.records and there.records == here.records
+    assert there.hashes == here.hashes and there.problems == here.problems
