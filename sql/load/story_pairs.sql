@@ -21,17 +21,22 @@ common as (
     having count(*) > $max_articles
 ),
 
+distinctive as (
+    -- left out before the join: a common fingerprint would pair with every article that has it
+    select * from incoming
+    anti join common using (hash)
+),
+
 shared as (
     select
         incoming.article_key as article_key,
         other.article_key as other_key,
         incoming.kind,
         count(*) as shared
-    from incoming
+    from distinctive as incoming
     join story_fingerprint as other
         on other.kind = incoming.kind and other.hash = incoming.hash
         and other.article_key <> incoming.article_key
-    where incoming.hash not in (select hash from common)
     group by all
 ),
 
