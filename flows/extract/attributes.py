@@ -232,7 +232,7 @@ class ClaimAttributes:
             and c.value_end > c.value_start
             and clause[0] <= c.value_end <= candidate.position
         ]
-        scope_start = max([clause[0]] + previous_numbers)
+        scope_start = max(previous_numbers, default=clause[0])  # each is at or after clause[0]
         scope = (scope_start, max(noun_end, number.end if number else candidate.position))
         if candidate.metric in SHARE_METRICS:
             scope = (scope_start, clause[1])

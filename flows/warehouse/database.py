@@ -61,6 +61,8 @@ CATALOG = "wh"
 # of earlier groups it would otherwise keep cached grew the run by ~25 MB per 5,000
 # articles (to 380 MB at 100,000). A 100,000-article run loads as fast with 128 MB.
 MEMORY_LIMIT = "128MB"
+# Write-ahead log a run gathers before DuckDB checkpoints the working copy.
+CHECKPOINT_EVERY = "1GB"
 
 
 def working_path(db_path: Path) -> Path:
@@ -102,6 +104,10 @@ class WorkingDatabase:
             config={
                 "memory_limit": os.environ.get("PICKUP_ETL_DUCKDB_MEMORY", MEMORY_LIMIT),
                 "temp_directory": str(self._spill_dir),
+                # A checkpoint costs seconds on a large warehouse however little is new
+                # (3.3 s at 100,000 articles, 0.2 s empty); by default one came every
+                # 16 MB of log, every other group. The run checkpoints when it publishes.
+                "checkpoint_threshold": CHECKPOINT_EVERY,
             }
         )
         quoted = str(self.path).replace("'", "''")
