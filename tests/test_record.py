@@ -8,12 +8,13 @@ import json
 import re
 
 import duckdb
+import polars as pl
 import pytest
 
 from flows.extract.claim_record import Claim, record_fields
 from flows.extract.frames import CLAIM_SCHEMA
 from flows.resources import REPO_ROOT
-from flows.warehouse.keys import keys_of, stable_key
+from flows.warehouse.keys import keys_of, row_keys, stable_key
 from flows.warehouse.schema import claim_measures, declare_tables
 
 LOAD_SQL = (REPO_ROOT / "sql" / "load" / "fact_claim.sql").read_text(encoding="utf-8")
@@ -109,3 +110,20 @@ def test_the_warehouse_keys_its_rows_with_the_one_key_function(seed_run):
         assert claim_key == stable_key("claim", article_key, index)
     for sentence_key, article_key, index in sentences:
         assert sentence_key == stable_key("sentence", article_key, index)
+
+
+def test_row_keys_made_column_wise_are_the_keys_of_each_row():
+    frame = pl.DataFrame(
+        {"article_key": [2**62 + 12345, 7, 7, 0], "claim_index": [0, 1, 123456, 4]},
+        schema={"article_key": pl.Int64, "claim_index": pl.Int32},
+    )
+    keys = row_keys("claim", frame, "article_key", "claim_index").to_list()
+    assert keys == keys_of("claim", frame["article_key"], frame["claim_index"])
+    assert keys[1] == stable_key("claim", 7, 1)
+    with pytest.raises(ValueError, match="nulls"):
+        row_keys(
+            "claim",
+            frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("article_key")),
+            "article_key",
+            "claim_index",
+        )

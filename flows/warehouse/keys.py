@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
+import polars as pl
+
 SEPARATOR = "\x1f"
 
 
@@ -38,3 +40,24 @@ def keys_of(kind: str, *columns: Iterable[object]) -> list[int]:
         >> 1
         for row in zip(*columns, strict=True)
     ]
+
+
+def row_keys(kind: str, frame: pl.DataFrame, *columns: str) -> pl.Series:
+    """`keys_of(kind, *columns)` for integer columns without nulls (an article key and
+    a row index): polars writes the natural keys, Python only hashes them."""
+    texts = frame.select(
+        pl.concat_str(
+            [pl.lit(kind), *(pl.col(name).cast(pl.Int64).cast(pl.String) for name in columns)],
+            separator=SEPARATOR,
+        )
+    ).to_series()
+    if texts.null_count():
+        raise ValueError(f"a {kind} key needs every part: {columns} has nulls")
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    return pl.Series(
+        [
+            from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
+            for text in texts
+        ],
+        dtype=pl.Int64,
+    )

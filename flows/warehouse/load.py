@@ -16,7 +16,7 @@ import polars as pl
 
 from flows.extract.frames import Frames
 from flows.resources import resource_dir
-from flows.warehouse.keys import keys_of, stable_key
+from flows.warehouse.keys import keys_of, row_keys, stable_key
 
 
 def run_sql(connection: duckdb.DuckDBPyConnection, name: str, parameters: dict | None = None):
@@ -139,14 +139,8 @@ def _with_keys(frames: Frames, load_id: int, loaded_at: datetime) -> dict[str, p
 
 def _child_keys(frame: pl.DataFrame, kind: str, load: pl.Expr) -> pl.DataFrame:
     """The keys of an article's rows: `stable_key(kind, article_key, <kind>_index)`."""
-    return frame.with_columns(
-        pl.Series(
-            f"{kind}_key",
-            keys_of(kind, frame["article_key"], frame[f"{kind}_index"]),
-            dtype=pl.Int64,
-        ),
-        load,
-    )
+    keys = row_keys(kind, frame, "article_key", f"{kind}_index").alias(f"{kind}_key")
+    return frame.with_columns(keys, load)
 
 
 # -- the run's bookkeeping -------------------------------------------------------
