@@ -84,17 +84,22 @@ def _index(connection: duckdb.DuckDBPyConnection, frames: Frames, key_of: dict[s
         "article", "claim_index", "metric", "value", "period_end"
     ).iter_rows():
         figures[article].append((metric, value, period_end, markets.get((article, index), [])))
+    schema = {"article_key": pl.Int64, "kind": pl.String, "hash": pl.Int64}
+    keys = pl.DataFrame(
+        {"article": list(key_of), "article_key": list(key_of.values())},
+        schema={"article": pl.String, "article_key": pl.Int64},
+    )
     wording = frames.wording if frames.wording is not None else wording_of(frames.articles)
-    # Articles validation set aside have no bands here either.
-    wording = wording.join(frames.articles.select("article"), on="article", how="semi")
-    rows = [(key_of[article], "band", band) for article, band in wording.iter_rows()] + [
+    # Articles validation set aside have no bands here either (no key: the inner join).
+    bands = wording.join(keys, on="article", maintain_order="left").select(
+        "article_key", pl.lit("band").alias("kind"), "hash"
+    )
+    marks = [
         (key_of[article], "figure", mark)
         for article in frames.articles["article"]
         for mark in figure_marks(figures.get(article, []))
     ]
-    frame = pl.DataFrame(
-        rows, schema={"article_key": pl.Int64, "kind": pl.String, "hash": pl.Int64}, orient="row"
-    )
+    frame = pl.concat([bands, pl.DataFrame(marks, schema=schema, orient="row")]).cast(schema)
     connection.register("incoming_fingerprints", frame)
     connection.execute("insert into story_fingerprint select * from incoming_fingerprints")
     connection.unregister("incoming_fingerprints")
