@@ -119,3 +119,29 @@ def test_a_run_killed_at_any_point_leaves_the_warehouse_as_it_was(tmp_path):
         assert not db.with_name(f".{db.name}.building").exists()
         if point != "docs":
             assert (db.parent / "run-report.html").exists(), point
+
+
+def test_groups_are_committed_to_the_log_and_checkpointed_once_when_published(tmp_path, reference):
+    """A checkpoint of a large working copy costs seconds however little is new: a group's
+    commit stays in the write-ahead log, and publishing checkpoints everything into the
+    file it renames (no log is left behind to lose)."""
+    from flows.resources import extractor_version
+    from flows.sources import discover_files, parse_batch
+    from flows.warehouse.database import WorkingDatabase, working_path
+
+    root, files = discover_files(SEEDS)
+    frames = parse_batch(root, files["path"].to_list(), reference, extractor_version())
+    db = tmp_path / "pickup.duckdb"
+    working = WorkingDatabase.open(db)
+    load_id = working.start_load(reference)
+    log = working_path(db).with_name(working_path(db).name + ".wal")
+    file_size = working_path(db).stat().st_size
+    working.load_group(frames, files["path"].to_list(), load_id)
+    assert log.stat().st_size > 100_000  # the group is in the log ...
+    assert working_path(db).stat().st_size == file_size  # ... not yet in the file
+    working.commit()
+    working.publish()
+    assert not log.exists() and not working_path(db).exists()
+    with duckdb.connect(str(db), read_only=True) as connection:
+        claims = connection.execute("select count(*) from fact_claim").fetchall()[0][0]
+    assert claims == frames.claims.height > 0
