@@ -16,7 +16,7 @@ create or replace view fact_figure as
 with stated as (
     select
         claim.claim_key,
-        article.article,
+        article.article_key,  -- one per article: its key stands for it in counts and joins
         article.story_key,
         metric.metric,
         claim.value,
@@ -54,8 +54,8 @@ support as (
     select
         value_of.fact_key,
         value_of.value,
-        count(distinct coalesce(other.story_key, hash(other.article))) as stories,
-        count(distinct other.article) as articles
+        count(distinct coalesce(other.story_key, other.article_key)) as stories,
+        count(distinct other.article_key) as articles
     from (select distinct fact_key, value from stated) as value_of
     join stated as other
         on other.fact_key = value_of.fact_key
@@ -76,8 +76,8 @@ facts as (
         any_value(stated.unit) as unit,
         min(stated.value) as low,
         max(stated.value) as high,
-        count(distinct coalesce(stated.story_key, hash(stated.article))) as stories,
-        count(distinct stated.article) as articles,
+        count(distinct coalesce(stated.story_key, stated.article_key)) as stories,
+        count(distinct stated.article_key) as articles,
         list(distinct stated.claim_key) as claim_keys
     from stated
     group by stated.fact_key
@@ -215,7 +215,7 @@ disputed as (
     from stated as mine
     join stated as theirs
         on theirs.fact_key = mine.fact_key
-        and coalesce(theirs.story_key, hash(theirs.article)) <> coalesce(mine.story_key, hash(mine.article))
+        and coalesce(theirs.story_key, theirs.article_key) <> coalesce(mine.story_key, mine.article_key)
         and theirs.value > mine.value * 1.01
     where mine.qualifier in ('exact', 'approx') and theirs.qualifier in ('exact', 'approx')
 ),
@@ -226,7 +226,7 @@ drifted as (
     from stated as mine
     join stated as theirs
         on theirs.story_key = mine.story_key
-        and theirs.article <> mine.article
+        and theirs.article_key <> mine.article_key
         and theirs.fact_key <> mine.fact_key
         and theirs.metric = mine.metric
         and theirs.unit = mine.unit
