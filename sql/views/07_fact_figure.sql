@@ -78,7 +78,7 @@ facts as (
         max(stated.value) as high,
         count(distinct coalesce(stated.story_key, stated.article_key)) as stories,
         count(distinct stated.article_key) as articles,
-        list(distinct stated.claim_key) as claim_keys
+        list(distinct stated.claim_key order by stated.claim_key) as claim_keys
     from stated
     group by stated.fact_key
 ),
@@ -305,4 +305,4 @@ comment on column fact_figure.value_stories is 'Independent stories behind the b
 comment on column fact_figure.value_articles is 'Articles behind the best supported value';
 comment on column fact_figure.status is 'inconsistent, conflicting, scope_drift, corroborated or single_source (see the view''s header)';
 comment on column fact_figure.status_reason is 'Why the fact has its status, in words';
-comment on column fact_figure.claim_keys is 'The claims (fact_claim) stating it: each traces to its sentence and article';
+comment on column fact_figure.claim_keys is 'The claims (fact_claim) stating it, in key order: each traces to its sentence and article';
