@@ -75,16 +75,23 @@ def _hash(*parts: object) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
 
 
+def shingles(text: str) -> list[bytes]:
+    """Every run of SHINGLE_WORDS words of a text, lower-cased, each once."""
+    words = _WORD.findall(text.lower())
+    return list(
+        {
+            " ".join(words[i : i + SHINGLE_WORDS]).encode()
+            for i in range(len(words) - SHINGLE_WORDS + 1)
+        }
+    )
+
+
 def text_bands(text: str) -> list[int]:
     """The MinHash bands of an article's wording (none for a text under five words)."""
-    words = _WORD.findall(text.lower())
-    shingles = {
-        " ".join(words[i : i + SHINGLE_WORDS]).encode()
-        for i in range(len(words) - SHINGLE_WORDS + 1)
-    }
-    if not shingles:
+    runs = shingles(text)
+    if not runs:
         return []
-    values = minhash(list(shingles))
+    values = minhash(runs)
     return [
         _hash("band", band, *values[band * ROWS : (band + 1) * ROWS].tolist())
         for band in range(BANDS)

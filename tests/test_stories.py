@@ -221,23 +221,18 @@ def test_the_wording_bands_are_datasketchs_minhash_bit_for_bit():
     the project's own MinHash must give the same bands, or copies loaded before and
     after an upgrade would no longer find each other."""
     datasketch = pytest.importorskip("datasketch", reason="install the dev extra")
-    from flows.fingerprint import _WORD, BANDS, NUM_PERM, ROWS, SEED, SHINGLE_WORDS, _hash
+    from flows.fingerprint import NUM_PERM, SEED, minhash, shingles
 
-    def reference_bands(text: str) -> list[int]:
-        words = _WORD.findall(text.lower())
-        shingles = {
-            " ".join(words[i : i + SHINGLE_WORDS]).encode()
-            for i in range(len(words) - SHINGLE_WORDS + 1)
-        }
-        if not shingles:
-            return []
-        minhash = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
-        minhash.update_batch(list(shingles))
-        values = minhash.hashvalues.tolist()
-        return [_hash("band", b, *values[b * ROWS : (b + 1) * ROWS]) for b in range(BANDS)]
+    def reference_minhash(runs: list[bytes]) -> list[int]:
+        reference = datasketch.MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+        reference.update_batch(runs)
+        return reference.hashvalues.tolist()
 
     texts = [path.read_text(encoding="utf-8") for path in sorted((REAL / "articles").iterdir())]
     texts += [path.read_text(encoding="utf-8") for path in sorted(SEEDS.iterdir())]
     texts += ["", "four words only here", "five words make one shingle"]
     assert len(texts) > 50
-    assert [text_bands(text) for text in texts] == [reference_bands(text) for text in texts]
+    runs = [shingles(text) for text in texts]
+    assert [bool(r) for r in runs[-3:]] == [False, False, True]
+    assert [minhash(r).tolist() for r in runs if r] == [reference_minhash(r) for r in runs if r]
+    assert text_bands(texts[-2]) == [] and len(text_bands(texts[-1])) == 32
