@@ -25,21 +25,17 @@ SEPARATOR = "\x1f"
 def stable_key(*parts: object) -> int:
     """A positive 63-bit key from a natural key: the same parts give the same key in
     every run, process and library version."""
-    text = SEPARATOR.join(str(part) for part in parts)
+    return _key(SEPARATOR.join(str(part) for part in parts))
+
+
+def _key(text: str) -> int:
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
 
 
 def keys_of(kind: str, *columns: Iterable[object]) -> list[int]:
-    """`stable_key(kind, *row)` for each row of some columns, in order (a load keys a
-    hundred rows per article: the loop is `stable_key` unrolled)."""
-    prefix = kind + SEPARATOR
-    blake2b, from_bytes, join = hashlib.blake2b, int.from_bytes, SEPARATOR.join
-    return [
-        from_bytes(blake2b((prefix + join(map(str, row))).encode(), digest_size=8).digest(), "big")
-        >> 1
-        for row in zip(*columns, strict=True)
-    ]
+    """`stable_key(kind, *row)` for each row of some columns, in order."""
+    return [stable_key(kind, *row) for row in zip(*columns, strict=True)]
 
 
 def row_keys(kind: str, frame: pl.DataFrame, *columns: str) -> pl.Series:
@@ -53,11 +49,4 @@ def row_keys(kind: str, frame: pl.DataFrame, *columns: str) -> pl.Series:
     ).to_series()
     if texts.null_count():
         raise ValueError(f"a {kind} key needs every part: {columns} has nulls")
-    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
-    return pl.Series(
-        [
-            from_bytes(blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
-            for text in texts
-        ],
-        dtype=pl.Int64,
-    )
+    return pl.Series([_key(text) for text in texts], dtype=pl.Int64)
