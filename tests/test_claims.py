@@ -197,6 +197,37 @@ def test_a_run_of_figures_shares_source_period_and_metric(reference):
     assert claims[1]["source_org"] == "Federal Chamber of Automotive Industries"
 
 
+def test_a_credit_carried_through_a_long_run_of_sentences(reference):
+    """Each "..., the association said" takes the body credited before it; a run of
+    thousands (hostile input) is read without the walks nesting."""
+    text = (
+        "Pickup sales in China rose 12% in October, according to the CPCA. "
+        + "The figures were confirmed, the association said. " * 3000
+        + "Exports reached 5,000 units in October, the association said."
+    )
+    claims = _claims(text, reference)
+    assert [(c["value"], c["source_org"]) for c in claims if c["metric"] == "exports"] == [
+        (5000, "China Passenger Car Association")
+    ]
+
+
+def test_a_sentence_facts_are_read_once_when_asked_and_keep_what_its_claims_set():
+    from flows.extract.context import Facts
+
+    reads = []
+
+    def read(attribute):
+        reads.append(attribute)
+        return {"manufacturer": "Ford", "model": "Ranger"}
+
+    facts = Facts(read)
+    facts.model = "Everest"  # refined by the sentence's claims
+    assert reads == []
+    assert (facts.manufacturer, facts.model, facts.manufacturer) == ("Ford", "Everest", "Ford")
+    assert reads == ["manufacturer"]
+    assert Facts().markets == [] and Facts().source is None
+
+
 def test_a_launch_date_is_not_the_period_of_a_figure(reference):
     text = "Ute sales in October, by model.\nThe Kia Tasman, which went on sale in July, recorded 812 sales in October."
     (claim,) = _claims(text, reference)

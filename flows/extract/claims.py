@@ -14,6 +14,7 @@ source, market, period and metric once and then runs through the figures
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass
 
@@ -103,7 +104,6 @@ class _Article(SubjectReading, ChangeReading, ClaimAttributes, TableReading):
             dateline=setting.dateline,
             publisher_country=setting.publisher_country,
         )
-        self.facts = self.ctx.facts
 
     def _fiscal_start(self, mentions: list[Mention]) -> int:
         for mention in mentions:
@@ -114,65 +114,84 @@ class _Article(SubjectReading, ChangeReading, ClaimAttributes, TableReading):
         return 1
 
     def extract(self) -> list[Claim]:
-        """Each sentence in order: first what it establishes for the ones after it
-        (`Facts`), then its own claims, which refine those facts."""
+        """Each sentence in order: what it establishes for the ones after it (`Facts`,
+        read when first asked for), then its own claims, which refine those facts."""
         claims: list[Claim] = []
         scan = ArticleScan(self.text, self.lexicon, self.published, self.fiscal_start, self.as_of)
         for sentence in self.sentences:
             if sentence.index % 64 == 0:
                 check(self.deadline)
-            mentions = self.by_sentence.get(sentence.index, [])
-            view = SentenceView(self.text, sentence, mentions)
-            fact = self._facts(scan, view)
-            self.ctx.record(sentence, fact)
+            view = SentenceView(self.text, sentence, self.by_sentence.get(sentence.index, []))
+            fact = Facts(functools.partial(self._read_fact, scan, view))
+            self.ctx.reached(sentence, fact)
+            if self._credits_back(sentence):
+                # Its credit walks back over the sentences before: read now, in order, so
+                # that one walk never waits on another (no nesting however long the run).
+                fact.source  # noqa: B018
             found = self._claims_of(scan, view, fact)
             if found is not None:
                 self.previous_claims = (sentence.index, found)
                 _refine_facts(fact, found)
                 claims.extend(found)
+        # Each sentence's facts hold their reader, which holds this article: let them go
+        # now rather than leave the cycle to the garbage collector.
+        self.ctx.facts.clear()
         return _drop_headline_repeats(claims, self.sentences)
 
-    def _facts(self, scan: ArticleScan, view: SentenceView) -> Facts:
-        """What a sentence states for the figures after it: markets, powertrain scope,
-        source, what is counted, whom and when."""
-        sentence, mentions = view.sentence, view.mentions
-        entity_spans = [
-            (m.start, m.end)
-            for m in mentions
-            if m.type in ("manufacturer", "organization", "facility")
-        ]
-        cues = [
-            c
-            for c in scan.within("powertrain_cues", sentence.start, sentence.end)
-            if not inside(c[0], entity_spans)
-        ]
-        credit_words = has_credit_words(self.text, sentence.start, sentence.end)
-        # Only a name is credited: a sentence without one needs no closer look.
-        source = attribution(view, self.reference) if credit_words and mentions else None
-        if (
-            source is None
-            and credit_words
-            and CREDIT_ANAPHOR.search(self.text, sentence.start, sentence.end)
-        ):
-            # "..., said the association": the body credited before.
-            source = self.ctx.carried(sentence, "source", reach=12, widen=True)
-        fact = Facts(
-            markets=self.markets.markets(self.text, mentions, sentence.start, sentence.end),
-            powertrain=joined_scope(self.text, cues),
-            source=source,
-            # "Sales by Fuel Type": what the figures after it count, until one says.
-            metric=next(
-                (
-                    cue.metric
-                    for cue in scan.within("cues", sentence.start, sentence.end)
-                    if cue.kind == "noun" and cue.metric in COUNT_METRICS
-                ),
-                None,
-            ),
+    def _credits_back(self, sentence: Sentence) -> bool:
+        """Whether a sentence may credit a body named before it ("..., said the association")."""
+        return has_credit_words(self.text, sentence.start, sentence.end) and bool(
+            CREDIT_ANAPHOR.search(self.text, sentence.start, sentence.end)
         )
-        if mentions:
+
+    def _read_fact(self, scan: ArticleScan, view: SentenceView, attribute: str) -> dict:
+        """What a sentence's words state for the figures after it, one attribute (or the
+        pair read together) at a time: markets, powertrain scope, source, what is
+        counted, whom and when."""
+        sentence, mentions = view.sentence, view.mentions
+        if attribute == "markets":
+            return {
+                "markets": self.markets.markets(self.text, mentions, sentence.start, sentence.end)
+            }
+        if attribute == "powertrain":
+            entity_spans = [
+                (m.start, m.end)
+                for m in mentions
+                if m.type in ("manufacturer", "organization", "facility")
+            ]
+            cues = [
+                c
+                for c in scan.within("powertrain_cues", sentence.start, sentence.end)
+                if not inside(c[0], entity_spans)
+            ]
+            return {"powertrain": joined_scope(self.text, cues)}
+        if attribute == "source":
+            source = None
+            if has_credit_words(self.text, sentence.start, sentence.end):
+                # Only a name is credited: a sentence without one needs no closer look.
+                source = attribution(view, self.reference) if mentions else None
+                if source is None and self._credits_back(sentence):
+                    # "..., said the association": the body credited before.
+                    source = self.ctx.carried(sentence, "source", reach=12, widen=True)
+            return {"source": source}
+        if attribute == "metric":
+            # "Sales by Fuel Type": what the figures after it count, until one says.
+            return {
+                "metric": next(
+                    (
+                        cue.metric
+                        for cue in scan.within("cues", sentence.start, sentence.end)
+                        if cue.kind == "noun" and cue.metric in COUNT_METRICS
+                    ),
+                    None,
+                )
+            }
+        if attribute in ("manufacturer", "model"):
+            if not mentions:
+                return {}
             brand, model = last_names(view, sentence.start, sentence.end)
-            fact.manufacturer, fact.model = reconcile(self.lexicon, brand, model)
+            manufacturer, model = reconcile(self.lexicon, brand, model)
+            return {"manufacturer": manufacturer, "model": model}
         main = [
             p
             for p in scan.within("periods", sentence.start, sentence.end)
@@ -182,9 +201,7 @@ class _Article(SubjectReading, ChangeReading, ClaimAttributes, TableReading):
             and p.period_start != p.period_end  # "the September 30 expiration" dates an event
             and not EVENT_BEFORE.search(self.text, sentence.start, p.start)
         ]
-        if main:
-            fact.period = (main[0].period_start, main[0].period_end)
-        return fact
+        return {"period": (main[0].period_start, main[0].period_end) if main else None}
 
     def _claims_of(self, scan: ArticleScan, view: SentenceView, fact: Facts) -> list[Claim] | None:
         """A sentence's claims by its kind: a table row, a line of figures under a line of

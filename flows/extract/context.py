@@ -22,7 +22,8 @@ takes it from `ArticleContext.carried`, which applies one look-back rule:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from flows.extract.markets import MarketReader
@@ -66,21 +67,46 @@ class Setting:
     publisher_country: str | None = None
 
 
-@dataclass
-class Facts:
-    """What one sentence establishes for the sentences after it."""
+# What a sentence's own words establish, read from them when first asked for; the
+# rest (`Facts` class attributes) only its claims establish.
+READ_ATTRIBUTES = frozenset(
+    {"markets", "period", "powertrain", "manufacturer", "model", "source", "metric"}
+)
 
-    markets: list[str] = field(default_factory=list)
-    period: tuple[date | None, date | None] | None = None
+
+class Facts:
+    """What one sentence establishes for the sentences after it.
+
+    Made with `read(attribute) -> {attribute: value, ...}`, an attribute of
+    `READ_ATTRIBUTES` not given is read from the sentence the first time it is asked
+    for: most sentences state no figure, and a walk back asks them for one attribute
+    or none. A value set (given, or refined by the sentence's claims) is kept.
+    """
+
     period_metric: str | None = None
-    powertrain: str | None = None
-    manufacturer: str | None = None
-    model: str | None = None
-    source: str | None = None
-    metric: str | None = None
     rank_powertrain: str | None = None
     has_claims: bool = False
     turns: frozenset[str] = frozenset()  # the attributes the sentence starts anew
+
+    markets: list[str]
+    period: tuple[date | None, date | None] | None
+    powertrain: str | None
+    manufacturer: str | None
+    model: str | None
+    source: str | None
+    metric: str | None
+
+    def __init__(self, read: Callable[[str], dict] | None = None, **given) -> None:
+        self._read = read
+        self.__dict__.update(given)
+
+    def __getattr__(self, name: str):
+        # Called only for an attribute not set yet.
+        if name not in READ_ATTRIBUTES:
+            raise AttributeError(name)
+        for attribute, value in (self._read(name) if self._read else {}).items():
+            self.__dict__.setdefault(attribute, value)
+        return self.__dict__.setdefault(name, [] if name == "markets" else None)
 
 
 @dataclass(frozen=True)
@@ -109,8 +135,8 @@ class ArticleContext:
         self.mentions_by_sentence = mentions_by_sentence
         self.reference = reference
         self.markets = markets
-        self.facts: list[Facts] = []
-        self._turns = [
+        self.facts: list[Facts] = []  # per sentence reached so far
+        self._turn_patterns = [
             (
                 re.compile(
                     r"\W*(?:and\s+|but\s+|so\s+)?(?:"
@@ -245,16 +271,17 @@ class ArticleContext:
 
     # -- sentences ---------------------------------------------------------------
 
-    def record(self, sentence: Sentence, facts: Facts) -> None:
-        """What a sentence establishes, once it has been read."""
+    def reached(self, sentence: Sentence, facts: Facts) -> None:
+        """The reading has come to `sentence`: what it establishes is in reach of the
+        sentences after it."""
         facts.turns = self.turns(sentence)
         self.facts.append(facts)
 
     def turns(self, sentence: Sentence) -> frozenset[str]:
         """The attributes a sentence's opening words start anew."""
         if sentence.index < len(self.facts):
-            return self.facts[sentence.index].turns  # read when it was recorded
-        for pattern, attributes in self._turns:
+            return self.facts[sentence.index].turns  # read when it was reached
+        for pattern, attributes in self._turn_patterns:
             if pattern.match(self.text, sentence.start):
                 return attributes
         return frozenset()
