@@ -70,8 +70,14 @@ def minhash(shingles: list[bytes]) -> np.ndarray:
     return permuted.min(axis=0)
 
 
+_SEPARATOR = "\x1f"
+
+
 def _hash(*parts: object) -> int:
-    text = "\x1f".join(str(part) for part in parts)
+    return _digest(_SEPARATOR.join(str(part) for part in parts))
+
+
+def _digest(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
 
 
@@ -98,15 +104,48 @@ def text_bands(text: str) -> list[int]:
     ]
 
 
-def figure_marks(figures) -> list[int]:
-    """The data figures an article states, each once: (value to two significant
-    digits, period year, markets). `figures` are (metric, value, period_end, markets)."""
-    marks = {
-        _hash("figure", f"{value:.2g}", period_end.year if period_end else "", *sorted(markets))
-        for metric, value, period_end, markets in figures
-        if metric in _DATA_METRICS and value is not None and value >= 100
-    }
-    return sorted(marks)
+MARK_SCHEMA = {"article": pl.String, "hash": pl.Int64}
+
+
+def figure_marks_of(claims: pl.DataFrame, claim_regions: pl.DataFrame) -> pl.DataFrame:
+    """(article, hash) rows: the data figures each article states, each once, as
+    (value to two significant digits, period year, markets).
+
+    Column-wise: a mark's text is put together by polars; Python only formats each
+    distinct value and hashes each distinct text."""
+    data = claims.filter(
+        pl.col("metric").is_in(sorted(_DATA_METRICS)) & (pl.col("value") >= 100)
+    ).select("article", "claim_index", "value", "period_end")
+    if data.is_empty():
+        return pl.DataFrame(schema=MARK_SCHEMA)
+    values = data["value"].unique().to_list()
+    markets = claim_regions.group_by("article", "claim_index").agg(
+        pl.col("region").sort().str.join(_SEPARATOR).alias("markets")
+    )
+    texts = data.join(markets, on=["article", "claim_index"], how="left").select(
+        "article",
+        pl.concat_str(
+            pl.lit("figure"),
+            pl.col("value").replace_strict(values, [f"{v:.2g}" for v in values]),
+            pl.col("period_end").dt.year().cast(pl.String).fill_null(""),
+            separator=_SEPARATOR,
+        )
+        + pl.when(pl.col("markets").is_not_null())
+        .then(_SEPARATOR + pl.col("markets"))
+        .otherwise(pl.lit("")),
+    )
+    text = texts.columns[1]
+    distinct = texts[text].unique().to_list()
+    return (
+        texts.select(
+            "article",
+            pl.col(text)
+            .replace_strict(distinct, [_digest(t) for t in distinct], return_dtype=pl.Int64)
+            .alias("hash"),
+        )
+        .unique(maintain_order=True)
+        .cast(MARK_SCHEMA)
+    )
 
 
 WORDING_SCHEMA = {"article": pl.String, "hash": pl.Int64}

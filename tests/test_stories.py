@@ -9,10 +9,11 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
-from flows.extract.frames import parse_records
-from flows.fingerprint import figure_marks, text_bands
+from flows.extract.frames import parse_records, to_frames
+from flows.fingerprint import figure_marks_of, text_bands
 from flows.reference import load_reference
 from flows.sources import read_file, read_manifests
 from flows.warehouse.stories import MIN_BANDS, MIN_FIGURES, MIN_OVERLAP
@@ -58,12 +59,19 @@ def test_thresholds_separate_real_same_story_pairs_from_the_rest():
     root = REAL / "articles"
     names = sorted(p.name for p in root.glob("*.txt"))
     manifests = read_manifests(root, names)
-    prints = {}
-    for name in names:
-        records, _, _ = read_file(root, name, manifests.row_for(name))
-        parsed = parse_records(records, reference)[0]
-        figures = [(c.metric, c.value, c.period_end, c.region) for c in parsed.claims]
-        prints[name] = (set(text_bands(parsed.clean.text)), set(figure_marks(figures)))
+    parsed = {
+        name: parse_records(read_file(root, name, manifests.row_for(name))[0], reference)[0]
+        for name in names
+    }
+    frames = to_frames(list(parsed.values()), {}, "test")
+    marks = figure_marks_of(frames.claims, frames.claim_regions)
+    prints = {
+        name: (
+            set(text_bands(parsed[name].clean.text)),
+            set(marks.filter(pl.col("article") == parsed[name].raw.article)["hash"]),
+        )
+        for name in names
+    }
     same = _same_story_pairs()
     for a, b in itertools.combinations(names, 2):
         bands = len(prints[a][0] & prints[b][0])

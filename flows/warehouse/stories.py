@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from flows.extract.frames import Frames
-from flows.fingerprint import BANDS, figure_marks, wording_of
+from flows.fingerprint import BANDS, figure_marks_of, wording_of
 from flows.warehouse.keys import keys_of, stable_key
 
 # Measured on tests/fixtures/real (tests/test_stories.py): same-story copies share 13–22
@@ -74,32 +74,22 @@ def _sql(name: str) -> str:
 
 def _index(connection: duckdb.DuckDBPyConnection, frames: Frames, key_of: dict[str, int]) -> None:
     """The fingerprints of each article of the group, into `story_fingerprint`."""
-    markets: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for article, index, region in frames.claim_regions.select(
-        "article", "claim_index", "region"
-    ).iter_rows():
-        markets[(article, index)].append(region)
-    figures: dict[str, list] = defaultdict(list)
-    for article, index, metric, value, period_end in frames.claims.select(
-        "article", "claim_index", "metric", "value", "period_end"
-    ).iter_rows():
-        figures[article].append((metric, value, period_end, markets.get((article, index), [])))
     schema = {"article_key": pl.Int64, "kind": pl.String, "hash": pl.Int64}
     keys = pl.DataFrame(
         {"article": list(key_of), "article_key": list(key_of.values())},
         schema={"article": pl.String, "article_key": pl.Int64},
     )
     wording = frames.wording if frames.wording is not None else wording_of(frames.articles)
-    # Articles validation set aside have no bands here either (no key: the inner join).
-    bands = wording.join(keys, on="article", maintain_order="left").select(
-        "article_key", pl.lit("band").alias("kind"), "hash"
-    )
-    marks = [
-        (key_of[article], "figure", mark)
-        for article in frames.articles["article"]
-        for mark in figure_marks(figures.get(article, []))
-    ]
-    frame = pl.concat([bands, pl.DataFrame(marks, schema=schema, orient="row")]).cast(schema)
+    marks = figure_marks_of(frames.claims, frames.claim_regions)
+    # Articles validation set aside have no fingerprints here either (no key: inner joins).
+    frame = pl.concat(
+        [
+            found.join(keys, on="article", maintain_order="left").select(
+                "article_key", pl.lit(kind).alias("kind"), "hash"
+            )
+            for kind, found in (("band", wording), ("figure", marks))
+        ]
+    ).cast(schema)
     connection.register("incoming_fingerprints", frame)
     connection.execute("insert into story_fingerprint select * from incoming_fingerprints")
     connection.unregister("incoming_fingerprints")
