@@ -10,7 +10,7 @@ News repeats itself two ways, and each leaves its own trace:
   period, its markets), so "5,385" and "about 5,400" Cybertrucks in Q3 2025 in
   the US are the same figure, and a 2024 figure of another market is not.
 
-Both are lists of 63-bit hashes; `flows/warehouse/stories.py` keeps them as an
+Both are lists of 63-bit hashes (made as the warehouse makes its keys); `flows/warehouse/stories.py` keeps them as an
 index in the warehouse and matches a new article against it, so a new article
 is compared with the index, not with each article loaded before.
 """
@@ -22,6 +22,8 @@ import re
 
 import numpy as np
 import polars as pl
+
+from flows.warehouse.keys import SEPARATOR, stable_key, text_key
 
 SHINGLE_WORDS = 5
 NUM_PERM = 64
@@ -70,15 +72,6 @@ def minhash(shingles: list[bytes]) -> np.ndarray:
     return permuted.min(axis=0)
 
 
-_SEPARATOR = "\x1f"
-
-
-def _hash(*parts: object) -> int:
-    return _digest(_SEPARATOR.join(str(part) for part in parts))
-
-
-def _digest(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
 
 
 def shingles(text: str) -> list[bytes]:
@@ -99,7 +92,7 @@ def text_bands(text: str) -> list[int]:
         return []
     values = minhash(runs)
     return [
-        _hash("band", band, *values[band * ROWS : (band + 1) * ROWS].tolist())
+        stable_key("band", band, *values[band * ROWS : (band + 1) * ROWS].tolist())
         for band in range(BANDS)
     ]
 
@@ -120,7 +113,7 @@ def figure_marks_of(claims: pl.DataFrame, claim_regions: pl.DataFrame) -> pl.Dat
         return pl.DataFrame(schema=MARK_SCHEMA)
     values = data["value"].unique().to_list()
     markets = claim_regions.group_by("article", "claim_index").agg(
-        pl.col("region").sort().str.join(_SEPARATOR).alias("markets")
+        pl.col("region").sort().str.join(SEPARATOR).alias("markets")
     )
     texts = data.join(markets, on=["article", "claim_index"], how="left").select(
         "article",
@@ -128,10 +121,10 @@ def figure_marks_of(claims: pl.DataFrame, claim_regions: pl.DataFrame) -> pl.Dat
             pl.lit("figure"),
             pl.col("value").replace_strict(values, [f"{v:.2g}" for v in values]),
             pl.col("period_end").dt.year().cast(pl.String).fill_null(""),
-            separator=_SEPARATOR,
+            separator=SEPARATOR,
         )
         + pl.when(pl.col("markets").is_not_null())
-        .then(_SEPARATOR + pl.col("markets"))
+        .then(SEPARATOR + pl.col("markets"))
         .otherwise(pl.lit("")),
     )
     text = texts.columns[1]
@@ -140,7 +133,7 @@ def figure_marks_of(claims: pl.DataFrame, claim_regions: pl.DataFrame) -> pl.Dat
         texts.select(
             "article",
             pl.col(text)
-            .replace_strict(distinct, [_digest(t) for t in distinct], return_dtype=pl.Int64)
+            .replace_strict(distinct, [text_key(t) for t in distinct], return_dtype=pl.Int64)
             .alias("hash"),
         )
         .unique(maintain_order=True)

@@ -25,10 +25,11 @@ SEPARATOR = "\x1f"
 def stable_key(*parts: object) -> int:
     """A positive 63-bit key from a natural key: the same parts give the same key in
     every run, process and library version."""
-    return _key(SEPARATOR.join(str(part) for part in parts))
+    return text_key(SEPARATOR.join(str(part) for part in parts))
 
 
-def _key(text: str) -> int:
+def text_key(text: str) -> int:
+    """The key of a natural key already written as text (its parts joined by SEPARATOR)."""
     digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
 
@@ -49,4 +50,4 @@ def row_keys(kind: str, frame: pl.DataFrame, *columns: str) -> pl.Series:
     ).to_series()
     if texts.null_count():
         raise ValueError(f"a {kind} key needs every part: {columns} has nulls")
-    return pl.Series([_key(text) for text in texts], dtype=pl.Int64)
+    return pl.Series([text_key(text) for text in texts], dtype=pl.Int64)
