@@ -14,7 +14,7 @@ select
     value,
     list(distinct article order by article) as articles,
     list(distinct source_org order by source_org) filter (where source_org is not null) as sources,
-    any_value(sentence) as example_sentence
+    arg_min(sentence, (article, sentence)) as example_sentence  -- the first article's
 from v_conflicts
 group by all
 order by status, metric, market, period_end, value desc;

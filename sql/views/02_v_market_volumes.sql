@@ -27,6 +27,7 @@ by_market as (
         claim.publisher,
         claim.published_on,
         claim.article,
+        claim.sentence_index,
         claim.sentence
     from volume_claims as claim
     cross join unnest(claim.region) as unnested(region_name)
@@ -47,7 +48,9 @@ final as (
         count(*) as times_stated,
         list(distinct article order by article) as articles,
         list(distinct source_org order by source_org) filter (where source_org is not null) as sources,
-        any_value(sentence) as example_sentence
+        -- the sentence behind the value shown; of several, the first article's (by name), so
+        -- every read gives the same one
+        arg_min(sentence, (-value, article, sentence_index)) as example_sentence
     from by_market
     group by all
 )
@@ -66,4 +69,4 @@ comment on column v_market_volumes.value is 'Vehicles: the largest value stated 
 comment on column v_market_volumes.times_stated is 'How many claims state a volume at this grain';
 comment on column v_market_volumes.articles is 'Articles that state it';
 comment on column v_market_volumes.sources is 'Organisations credited for it';
-comment on column v_market_volumes.example_sentence is 'One sentence that states it';
+comment on column v_market_volumes.example_sentence is 'A sentence that states the value shown (the first article''s by name)';
