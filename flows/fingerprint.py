@@ -72,8 +72,6 @@ def minhash(shingles: list[bytes]) -> np.ndarray:
     return permuted.min(axis=0)
 
 
-
-
 def shingles(text: str) -> list[bytes]:
     """Every run of SHINGLE_WORDS words of a text, lower-cased, each once."""
     words = _WORD.findall(text.lower())
