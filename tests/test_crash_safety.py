@@ -145,3 +145,26 @@ def test_groups_are_committed_to_the_log_and_checkpointed_once_when_published(tm
     with duckdb.connect(str(db), read_only=True) as connection:
         claims = connection.execute("select count(*) from fact_claim").fetchall()[0][0]
     assert claims == frames.claims.height > 0
+
+
+def test_a_failing_load_statement_is_reported_as_itself(tmp_path, reference):
+    """DuckDB aborts the transaction on a failed statement and then refuses every other,
+    even taking the group's frames off the connection: the report names the statement's
+    own error, not "Current transaction is aborted"."""
+    import polars as pl
+
+    from flows.resources import extractor_version
+    from flows.sources import discover_files, parse_batch
+    from flows.warehouse.database import WorkingDatabase, now_utc
+    from flows.warehouse.load import insert_frames
+
+    root, files = discover_files(SEEDS)
+    frames = parse_batch(root, files["path"].to_list(), reference, extractor_version())
+    frames.articles = frames.articles.with_columns(pl.lit(None, pl.String).alias("content_hash"))
+    working = WorkingDatabase.open(tmp_path / "pickup.duckdb")
+    try:
+        load_id = working.start_load(reference)
+        with pytest.raises(duckdb.ConstraintException, match="content_hash"):
+            insert_frames(working.connection, frames, load_id, now_utc())
+    finally:
+        working.discard()

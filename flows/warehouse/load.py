@@ -8,7 +8,9 @@ registered as `incoming_*` tables.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from datetime import datetime
 
 import duckdb
@@ -23,6 +25,25 @@ def run_sql(connection: duckdb.DuckDBPyConnection, name: str, parameters: dict |
     """One file of `sql/load/` (its `$name` parameters from `parameters`)."""
     sql = (resource_dir("sql") / "load" / f"{name}.sql").read_text(encoding="utf-8")
     return connection.execute(sql, parameters) if parameters else connection.execute(sql)
+
+
+@contextlib.contextmanager
+def registered(connection: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]) -> Iterator[None]:
+    """Frames readable by SQL under their names while the block runs.
+
+    After a statement fails, DuckDB has aborted the transaction and refuses even to
+    unregister a frame: that refusal is not raised over the statement's own error."""
+    for name, frame in frames.items():
+        connection.register(name, frame)
+    try:
+        yield
+    except BaseException:
+        for name in frames:
+            with contextlib.suppress(duckdb.Error):
+                connection.unregister(name)
+        raise
+    for name in frames:
+        connection.unregister(name)
 
 
 def scalar(connection: duckdb.DuckDBPyConnection, sql: str):
@@ -53,9 +74,7 @@ def insert_frames(
     if frames.articles.is_empty():
         return
     incoming = _with_keys(frames, load_id, loaded_at)
-    for name, frame in incoming.items():
-        connection.register(f"incoming_{name}", frame)
-    try:
+    with registered(connection, {f"incoming_{name}": frame for name, frame in incoming.items()}):
         for table in (
             "dim_article",
             "dim_sentence",
@@ -64,9 +83,6 @@ def insert_frames(
             "bridge_claim_region",
         ):
             run_sql(connection, table)
-    finally:
-        for name in incoming:
-            connection.unregister(f"incoming_{name}")
 
 
 def _with_keys(frames: Frames, load_id: int, loaded_at: datetime) -> dict[str, pl.DataFrame]:

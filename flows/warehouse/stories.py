@@ -19,6 +19,7 @@ import polars as pl
 from flows.extract.frames import Frames
 from flows.fingerprint import BANDS, figure_marks_of, wording_of
 from flows.warehouse.keys import keys_of, stable_key
+from flows.warehouse.load import registered
 
 # Measured on tests/fixtures/real (tests/test_stories.py): same-story copies share 13–22
 # of 32 bands, rewrites 2–3 figures (two thirds or more of the shorter article's);
@@ -46,10 +47,8 @@ def assign_stories(connection: duckdb.DuckDBPyConnection, frames: Frames) -> Non
         frames.articles["extractor_version"],
     )
     _index(connection, frames, dict(zip(frames.articles["article"], keys, strict=True)))
-    connection.register(
-        "incoming_story_articles", pl.DataFrame({"article_key": keys}, schema={"article_key": pl.Int64})
-    )
-    try:
+    articles = pl.DataFrame({"article_key": keys}, schema={"article_key": pl.Int64})
+    with registered(connection, {"incoming_story_articles": articles}):
         pairs = connection.execute(
             _sql("story_pairs"),
             {
@@ -61,8 +60,6 @@ def assign_stories(connection: duckdb.DuckDBPyConnection, frames: Frames) -> Non
                 "max_days": MAX_REWRITE_DAYS,
             },
         ).fetchall()
-    finally:
-        connection.unregister("incoming_story_articles")
     _group(connection, keys, pairs)
 
 
