@@ -133,8 +133,8 @@ def _load_and_publish(params: RunParameters, runtime: Runtime, pool: Executor | 
             extractor_version=version,
         )
         summary.plan(plan)
-        outcomes = list(plan.outcomes)
-        _describe_manifests(outcomes, manifests)
+        _describe_manifests(plan.outcomes, manifests)
+        outcomes = [pl.DataFrame(plan.outcomes, schema=OUTCOME_SCHEMA, orient="row")]
         quarantine = [_manifest_quarantine(manifests)]
         validator: Validator | None = None  # Great Expectations is set up only when needed
         parsed = _parse(params, runtime, plan, manifests, version, pool, clock)
@@ -147,14 +147,14 @@ def _load_and_publish(params: RunParameters, runtime: Runtime, pool: Executor | 
             summary.add_validation(validated.summary())
             with clock("load"):
                 runtime.call(steps.load_group, working, validated.frames, group.paths, load_id)
-            outcomes += file_outcomes(
-                plan, group.paths, validated.frames, version, validated.refused_files
+            outcomes.append(
+                file_outcomes(plan, group.paths, validated.frames, version, validated.refused_files)
             )
             quarantine += [problem_quarantine(group.frames), validated.quarantine]
             summary.add_loaded(validated.frames.counts())
             _log_group(runtime, number, group.paths, validated)
         with clock("load"):
-            outcome_frame = pl.DataFrame(outcomes, schema=OUTCOME_SCHEMA, orient="row")
+            outcome_frame = pl.concat(outcomes)
             quarantined = pl.concat(quarantine)
             summary.close(outcome_frame, quarantined.height)
             clock.seconds["stories"] = round(working.story_seconds, 3)  # part of "load"

@@ -123,8 +123,9 @@ def _as_recorded(outcome: dict, before: FileState | None) -> bool:
 
 def file_outcomes(
     plan: Plan, paths: list[str], frames: Frames, version: str, refused: dict[str, str]
-) -> list[dict]:
-    """loaded / quarantined for every parsed file, with reasons a person can act on.
+) -> pl.DataFrame:
+    """loaded / quarantined for every parsed file, with reasons a person can act on: a
+    frame (OUTCOME_SCHEMA), compact enough to keep for every file of a long run.
 
     `refused` maps a file that validation set aside as a whole to the reason."""
     problems: dict[str, list[str]] = defaultdict(list)
@@ -167,7 +168,7 @@ def file_outcomes(
                 reason=reason or "no article survived validation (see quarantine)",
             )
         )
-    return outcomes
+    return pl.DataFrame(outcomes, schema=OUTCOME_SCHEMA, orient="row")
 
 
 def problem_quarantine(frames: Frames) -> pl.DataFrame:
