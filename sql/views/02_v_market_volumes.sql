@@ -27,7 +27,7 @@ by_market as (
         claim.publisher,
         claim.published_on,
         claim.article,
-        claim.sentence_index,
+        claim.claim_key,
         claim.sentence
     from volume_claims as claim
     cross join unnest(claim.region) as unnested(region_name)
@@ -48,9 +48,9 @@ final as (
         count(*) as times_stated,
         list(distinct article order by article) as articles,
         list(distinct source_org order by source_org) filter (where source_org is not null) as sources,
-        -- the sentence behind the value shown; of several, the first article's (by name), so
+        -- the sentence behind the value shown; of several, the one of the lowest claim key, so
         -- every read gives the same one
-        arg_min(sentence, (-value, article, sentence_index)) as example_sentence
+        arg_min(sentence, (-value, claim_key)) as example_sentence
     from by_market
     group by all
 )
@@ -69,4 +69,4 @@ comment on column v_market_volumes.value is 'Vehicles: the largest value stated 
 comment on column v_market_volumes.times_stated is 'How many claims state a volume at this grain';
 comment on column v_market_volumes.articles is 'Articles that state it';
 comment on column v_market_volumes.sources is 'Organisations credited for it';
-comment on column v_market_volumes.example_sentence is 'A sentence that states the value shown (the first article''s by name)';
+comment on column v_market_volumes.example_sentence is 'A sentence that states the value shown (the same one on every read)';
