@@ -38,6 +38,9 @@ shared as (
         on other.kind = incoming.kind and other.hash = incoming.hash
         and other.article_key <> incoming.article_key
     group by all
+    -- the thresholds of the select below that need only this count, applied here: most
+    -- pairs share one fingerprint by chance, and kept they would grow with the index
+    having count(*) >= case when incoming.kind = 'band' then $min_bands else $min_figures end
 ),
 
 sizes as (
