@@ -322,3 +322,26 @@ def test_discovery_keeps_recorded_hashes_of_untouched_files_and_rehashes_changed
     racy = {path: (*stamp[:3], stamp[1] + RACY_NS // 2) for path, stamp in recorded.items()}
     _root, third = discover_files(folder, racy)
     assert dict(zip(third["path"], third["content_hash"], strict=True))["a.txt"] != "recorded-a.txt"
+
+
+def test_a_file_that_cannot_be_read_while_hashing_is_listed_with_the_reason(tmp_path, monkeypatch):
+    import flows.sources as sources
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (folder / name).write_text(f"Ford sold 1,000 Rangers in May ({name}).", encoding="utf-8")
+    real_hash = sources._hash_file
+
+    def refuse_b(path):
+        if path.name == "b.txt":
+            raise PermissionError(13, "Permission denied")
+        return real_hash(path)
+
+    monkeypatch.setattr(sources, "_hash_file", refuse_b)
+    _root, files = sources.discover_files(folder)
+    rows = {row["path"]: row for row in files.iter_rows(named=True)}
+    assert rows["b.txt"]["error"] == "cannot read file: Permission denied"
+    assert rows["b.txt"]["content_hash"] is None
+    assert rows["a.txt"]["content_hash"] == real_hash(folder / "a.txt")
+    assert rows["c.txt"]["error"] is None and rows["c.txt"]["size_bytes"] > 0
