@@ -17,6 +17,7 @@ import polars as pl
 from flows.extract.frames import Frames
 from flows.reference import Entity, Reference
 from flows.warehouse.keys import stable_key
+from flows.warehouse.load import registered
 
 
 def _key(entity_type: str, name: str | None) -> int | None:
@@ -130,22 +131,20 @@ def upsert_reference(connection: duckdb.DuckDBPyConnection, reference: Reference
             for entity in reference.entities
             if entity.type == entity_type
         ]
-        connection.register("incoming_dim", pl.DataFrame(rows))
         table, key = f"dim_{entity_type}", f"{entity_type}_key"
-        # Detected rows stay unless the reference now names the same entity.
-        connection.execute(
-            f"delete from {table} where source = 'reference' "
-            f"or {key} in (select {key} from incoming_dim)"
-        )
-        connection.execute(f"insert into {table} by name select * from incoming_dim")
-        connection.unregister("incoming_dim")
+        with registered(connection, {"incoming_dim": pl.DataFrame(rows)}):
+            # Detected rows stay unless the reference now names the same entity.
+            connection.execute(
+                f"delete from {table} where source = 'reference' "
+                f"or {key} in (select {key} from incoming_dim)"
+            )
+            connection.execute(f"insert into {table} by name select * from incoming_dim")
 
 
 def _replace(connection: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    connection.register("incoming_dim", frame)
-    connection.execute(f"delete from {table}")
-    connection.execute(f"insert into {table} by name select * from incoming_dim")
-    connection.unregister("incoming_dim")
+    with registered(connection, {"incoming_dim": frame}):
+        connection.execute(f"delete from {table}")
+        connection.execute(f"insert into {table} by name select * from incoming_dim")
 
 
 def add_detected_entities(connection: duckdb.DuckDBPyConnection, frames: Frames) -> None:
@@ -169,15 +168,14 @@ def add_detected_entities(connection: duckdb.DuckDBPyConnection, frames: Frames)
         if not names:
             continue
         frame = pl.DataFrame({"key": [stable_key(entity_type, n) for n in names], "name": names})
-        connection.register("detected_names", frame)
         width = len(column_list.split(",")) - 4  # key, name, aliases and source are given
         nulls = ", ".join(["null"] * width)
-        connection.execute(
-            f"""
-            insert into dim_{entity_type} ({column_list})
-            select key, name, {nulls}, []::varchar[], 'detected' from detected_names
-            where key not in (select {entity_type}_key from dim_{entity_type})
-              and name not in (select name from dim_{entity_type})
-            """
-        )
-        connection.unregister("detected_names")
+        with registered(connection, {"detected_names": frame}):
+            connection.execute(
+                f"""
+                insert into dim_{entity_type} ({column_list})
+                select key, name, {nulls}, []::varchar[], 'detected' from detected_names
+                where key not in (select {entity_type}_key from dim_{entity_type})
+                  and name not in (select name from dim_{entity_type})
+                """
+            )

@@ -57,13 +57,11 @@ def retire_files(connection: duckdb.DuckDBPyConnection, paths: list[str]) -> int
     version replaces them in the same transaction). Returns the articles dropped."""
     if not paths:
         return 0
-    connection.register(
-        "retired_paths", pl.DataFrame({"path": paths}, schema={"path": pl.String})
-    )
-    run_sql(connection, "retire_files")
-    count = scalar(connection, "select count(*) from retired")
-    connection.execute("drop table retired")
-    connection.unregister("retired_paths")
+    retired = pl.DataFrame({"path": paths}, schema={"path": pl.String})
+    with registered(connection, {"retired_paths": retired}):
+        run_sql(connection, "retire_files")
+        count = scalar(connection, "select count(*) from retired")
+        connection.execute("drop table retired")
     return int(count)
 
 
@@ -168,14 +166,11 @@ def record_files(
     """Upsert the latest outcome of every file this run looked at."""
     if outcomes.is_empty():
         return
-    connection.register(
-        "outcomes",
-        outcomes.with_columns(
-            pl.lit(load_id, dtype=pl.Int64).alias("load_id"), pl.lit(seen_at).alias("seen_at")
-        ),
+    stamped = outcomes.with_columns(
+        pl.lit(load_id, dtype=pl.Int64).alias("load_id"), pl.lit(seen_at).alias("seen_at")
     )
-    run_sql(connection, "etl_file")
-    connection.unregister("outcomes")
+    with registered(connection, {"outcomes": stamped}):
+        run_sql(connection, "etl_file")
 
 
 def record_quarantine(
@@ -193,9 +188,8 @@ def record_quarantine(
         )
         .drop("offset")
     )
-    connection.register("incoming_quarantine", frame)
-    connection.execute("insert into quarantine by name select * from incoming_quarantine")
-    connection.unregister("incoming_quarantine")
+    with registered(connection, {"incoming_quarantine": frame}):
+        connection.execute("insert into quarantine by name select * from incoming_quarantine")
 
 
 def record_run(connection: duckdb.DuckDBPyConnection, run: dict) -> None:

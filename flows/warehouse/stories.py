@@ -87,9 +87,8 @@ def _index(connection: duckdb.DuckDBPyConnection, frames: Frames, key_of: dict[s
             for kind, found in (("band", wording), ("figure", marks))
         ]
     ).cast(schema)
-    connection.register("incoming_fingerprints", frame)
-    connection.execute("insert into story_fingerprint select * from incoming_fingerprints")
-    connection.unregister("incoming_fingerprints")
+    with registered(connection, {"incoming_fingerprints": frame}):
+        connection.execute("insert into story_fingerprint select * from incoming_fingerprints")
 
 
 def _group(
@@ -160,9 +159,10 @@ def _info(row: tuple) -> tuple:
 def _articles(connection: duckdb.DuckDBPyConnection, keys: set[int]) -> dict[int, tuple]:
     """article_key → (story_key, sort order of "first", article name)."""
     frame = pl.DataFrame({"article_key": sorted(keys)}, schema={"article_key": pl.Int64})
-    connection.register("story_keys", frame)
-    rows = connection.execute(_ARTICLES + "where article_key in (select article_key from story_keys)").fetchall()
-    connection.unregister("story_keys")
+    with registered(connection, {"story_keys": frame}):
+        rows = connection.execute(
+            _ARTICLES + "where article_key in (select article_key from story_keys)"
+        ).fetchall()
     return {row[0]: _info(row) for row in rows}
 
 
@@ -173,9 +173,10 @@ def _members_of(
     if not stories:
         return {}
     frame = pl.DataFrame({"story_key": sorted(stories)}, schema={"story_key": pl.Int64})
-    connection.register("merged_stories", frame)
-    rows = connection.execute(_ARTICLES + "where story_key in (select story_key from merged_stories)").fetchall()
-    connection.unregister("merged_stories")
+    with registered(connection, {"merged_stories": frame}):
+        rows = connection.execute(
+            _ARTICLES + "where story_key in (select story_key from merged_stories)"
+        ).fetchall()
     members: dict[int, list[int]] = defaultdict(list)
     for row in rows:
         info.setdefault(row[0], _info(row))
@@ -194,15 +195,14 @@ def _write(connection: duckdb.DuckDBPyConnection, updates: list[tuple]) -> None:
         },
         orient="row",
     )
-    connection.register("story_updates", frame)
-    connection.execute(
-        """
-        update dim_article set
-            story_key = u.story_key,
-            story_match = coalesce(u.story_match, dim_article.story_match),
-            story_similarity = coalesce(u.story_similarity, dim_article.story_similarity)
-        from story_updates as u
-        where dim_article.article_key = u.article_key
-        """
-    )
-    connection.unregister("story_updates")
+    with registered(connection, {"story_updates": frame}):
+        connection.execute(
+            """
+            update dim_article set
+                story_key = u.story_key,
+                story_match = coalesce(u.story_match, dim_article.story_match),
+                story_similarity = coalesce(u.story_similarity, dim_article.story_similarity)
+            from story_updates as u
+            where dim_article.article_key = u.article_key
+            """
+        )
