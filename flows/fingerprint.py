@@ -10,9 +10,10 @@ News repeats itself two ways, and each leaves its own trace:
   period, its markets), so "5,385" and "about 5,400" Cybertrucks in Q3 2025 in
   the US are the same figure, and a 2024 figure of another market is not.
 
-Both are lists of 63-bit hashes (made as the warehouse makes its keys); `flows/warehouse/stories.py` keeps them as an
-index in the warehouse and matches a new article against it, so a new article
-is compared with the index, not with each article loaded before.
+Both are lists of 63-bit hashes, made as the warehouse makes its keys;
+`flows/warehouse/stories.py` keeps them as an index in the warehouse and matches
+a new article against it, so a new article is compared with the index, not with
+each article loaded before.
 """
 
 from __future__ import annotations
@@ -123,14 +124,14 @@ def figure_marks_of(claims: pl.DataFrame, claim_regions: pl.DataFrame) -> pl.Dat
         )
         + pl.when(pl.col("markets").is_not_null())
         .then(SEPARATOR + pl.col("markets"))
-        .otherwise(pl.lit("")),
+        .otherwise(pl.lit(""))
+        .alias("text"),
     )
-    text = texts.columns[1]
-    distinct = texts[text].unique().to_list()
+    distinct = texts["text"].unique().to_list()
     return (
         texts.select(
             "article",
-            pl.col(text)
+            pl.col("text")
             .replace_strict(distinct, [text_key(t) for t in distinct], return_dtype=pl.Int64)
             .alias("hash"),
         )
