@@ -116,7 +116,7 @@ def figure_marks_of(claims: pl.DataFrame, claim_regions: pl.DataFrame) -> pl.Dat
     )
     texts = data.join(markets, on=["article", "claim_index"], how="left").select(
         "article",
-        pl.concat_str(
+        text=pl.concat_str(
             pl.lit("figure"),
             pl.col("value").replace_strict(values, [f"{v:.2g}" for v in values]),
             pl.col("period_end").dt.year().cast(pl.String).fill_null(""),
@@ -124,8 +124,7 @@ def figure_marks_of(claims: pl.DataFrame, claim_regions: pl.DataFrame) -> pl.Dat
         )
         + pl.when(pl.col("markets").is_not_null())
         .then(SEPARATOR + pl.col("markets"))
-        .otherwise(pl.lit(""))
-        .alias("text"),
+        .otherwise(pl.lit("")),
     )
     distinct = texts["text"].unique().to_list()
     return (
