@@ -122,6 +122,27 @@ def test_article_text_in_the_brief_is_text_not_markup(tmp_path):
     assert any("<img src=x" in chunk for chunk in page.text)  # shown, as text
 
 
+def test_the_brief_does_not_depend_on_the_order_rows_are_stored(seed_run, tmp_path):
+    # Figures tie (two sources state 67,000; two makers export 15,000): every list in the
+    # brief must break ties by key, not by the order DuckDB happens to read rows in.
+    import duckdb
+
+    first, reordered = tmp_path / "a" / "pickup.duckdb", tmp_path / "b" / "pickup.duckdb"
+    for db in (first, reordered):
+        db.parent.mkdir()
+        shutil.copy(seed_run[1], db)
+    with duckdb.connect(str(reordered)) as connection:
+        for table in ("bridge_claim_region", "fact_claim", "dim_sentence", "dim_article"):
+            connection.execute(
+                f"create temp table kept as select * from {table} order by rowid desc"
+            )
+            connection.execute(f"delete from {table}")
+            connection.execute(f"insert into {table} select * from kept")
+            connection.execute("drop table kept")
+    briefs = [_brief(db, db.with_name("brief.html")).read_bytes() for db in (first, reordered)]
+    assert briefs[0] == briefs[1]
+
+
 def test_the_brief_of_a_missing_warehouse_is_a_one_line_error(tmp_path):
     result = CliRunner().invoke(main, ["brief", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 2

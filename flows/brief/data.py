@@ -122,9 +122,9 @@ def _volumes(connection) -> dict[str, list[Figure]]:
         from totals
         where market in (select market from top)
         qualify row_number() over (
-            partition by market order by period_end desc nulls last, value desc
+            partition by market order by period_end desc nulls last, value desc, fact_key
         ) <= ?
-        order by market, period_end desc nulls last, value desc
+        order by market, period_end desc nulls last, value desc, fact_key
         """,
         [list(COUNTED), MARKETS, BARS],
     )
@@ -153,12 +153,12 @@ def _leaders(connection) -> list[tuple[str, str, list[Figure]]]:
             -- per market, the latest period with at least two models
             select * from periods
             qualify row_number() over (
-                partition by market order by period_end desc, models desc, metric
+                partition by market order by period_end desc, models desc, metric, period_start
             ) = 1
         ),
         ranked as (
             select models.*, row_number() over (
-                partition by models.market order by models.value desc
+                partition by models.market order by models.value desc, models.fact_key
             ) as place
             from models join latest using (market, metric, period_start, period_end)
         )
@@ -190,7 +190,7 @@ def _targets(connection) -> list[tuple[str, Figure]]:
                period_end, value, unit, powertrain, claim_keys[1], status
         from fact_figure
         where metric in ('sales_target', 'market_share_target')
-        order by period_end nulls last, value desc
+        order by period_end nulls last, value desc, fact_key
         limit ?
         """,
         [TARGETS],
@@ -213,7 +213,7 @@ def _conflicts(connection) -> list[dict]:
         from fact_figure
         where status in ('conflicting', 'inconsistent', 'scope_drift')
         order by case status when 'conflicting' then 0 when 'inconsistent' then 1 else 2 end,
-                 stories desc, metric, market
+                 stories desc, metric, market, fact_key
         limit ?
         """,
         [CONFLICTS],
@@ -222,7 +222,7 @@ def _conflicts(connection) -> list[dict]:
     claims = fetch(
         connection,
         "select fact_key, claim_key, value, source_org, article from v_conflicts "
-        "where fact_key in (select unnest(?::varchar[])) order by value desc",
+        "where fact_key in (select unnest(?::varchar[])) order by value desc, claim_key",
         [keys],
     )
     by_fact: dict[str, list[dict]] = {}
@@ -276,7 +276,7 @@ def _evidence(connection, keys: set[int]) -> dict[int, dict]:
         from v_claims as claim
         join dim_article as article on article.article = claim.article
         where claim.claim_key in (select unnest(?::bigint[]))
-        order by claim.published_on desc nulls last, claim.article
+        order by claim.published_on desc nulls last, claim.article, claim.claim_key
         """,
         [sorted(keys)],
     )
