@@ -48,11 +48,15 @@ class ReaderError(Exception):
     """The published warehouse cannot be opened for reading (missing, not DuckDB)."""
 
 
+def _require(db_path: Path) -> None:
+    if not db_path.is_file():
+        raise ReaderError(f"no warehouse at {db_path}: run `pickup-etl run` first, or pass --db")
+
+
 def connect_reader(db_path: Path, limits: dict | None = None) -> duckdb.DuckDBPyConnection:
     """A sandboxed read-only connection to the published warehouse (`limits`: memory,
     threads and the folder DuckDB spills to, as `bounded_reader` sets them)."""
-    if not db_path.is_file():
-        raise ReaderError(f"no warehouse at {db_path}: run `pickup-etl run` first, or pass --db")
+    _require(db_path)
     try:
         connection = duckdb.connect(
             str(db_path), read_only=True, config={**SANDBOX, **(limits or {})}
@@ -70,8 +74,7 @@ def connect_reader(db_path: Path, limits: dict | None = None) -> duckdb.DuckDBPy
 def bounded_reader(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A reader whose memory is capped at RUN_READER_MEMORY, spilling to a temporary folder
     beside the warehouse (its own disk, not a RAM-backed /tmp) that goes when it closes."""
-    if not db_path.is_file():
-        raise ReaderError(f"no warehouse at {db_path}: run `pickup-etl run` first, or pass --db")
+    _require(db_path)
     with tempfile.TemporaryDirectory(prefix=f".{db_path.name}.", dir=db_path.parent) as folder:
         limits = {
             "memory_limit": RUN_READER_MEMORY,
