@@ -77,51 +77,6 @@ def test_query_refuses_every_statement_that_reaches_outside_or_writes(warehouse,
     assert not target.exists() and not (tmp_path / "out" / "exported").exists()
 
 
-@pytest.mark.parametrize("name", STATEMENT_NAMES)
-def test_the_runs_own_bounded_reader_is_as_sandboxed_as_query(warehouse, tmp_path, name):
-    from flows.warehouse.readers import bounded_reader
-
-    other = tmp_path / "other.duckdb"
-    duckdb.connect(str(other)).close()
-    target = tmp_path / "out" / "leak.csv"
-    target.parent.mkdir()
-    before, other_before = warehouse.read_bytes(), other.read_bytes()
-    with bounded_reader(warehouse) as connection, pytest.raises(duckdb.Error):
-        connection.execute(_statements(warehouse, other, target)[name]).fetchall()
-    assert warehouse.read_bytes() == before and other.read_bytes() == other_before
-    assert not target.exists() and not (tmp_path / "out" / "exported").exists()
-
-
-def test_the_bounded_reader_caps_memory_and_spills_beside_the_warehouse(warehouse):
-    from flows.warehouse.readers import RUN_READER_MEMORY, RUN_READER_THREADS, bounded_reader
-
-    before = set(warehouse.parent.iterdir())
-    with bounded_reader(warehouse) as connection:
-        limit, threads, folder = connection.execute(
-            "select current_setting('memory_limit'), current_setting('threads'), "
-            "current_setting('temp_directory')"
-        ).fetchone()
-        assert threads == RUN_READER_THREADS
-        assert connection.execute("select count(*) from fact_figure").fetchone()[0] > 0
-        megabytes = int(RUN_READER_MEMORY.removesuffix("MB"))
-        assert limit == f"{megabytes * 1e6 / 2**20:.1f} MiB"  # DuckDB shows it in MiB
-        assert Path(folder).parent == warehouse.parent and Path(folder).is_dir()
-    assert set(warehouse.parent.iterdir()) == before  # the spill folder went with it
-
-
-def test_a_view_that_outgrows_the_cap_is_counted_not_reported_broken(warehouse, monkeypatch):
-    from flows.warehouse import readers
-    from flows.warehouse.database import VIEWS
-
-    expected = readers.view_counts(warehouse, VIEWS)
-    assert all(isinstance(count, int) for count in expected.values()), expected
-    # at 1 MB DuckDB cannot count a single view of the seed warehouse
-    monkeypatch.setattr(readers, "RUN_READER_MEMORY", "1MB")
-    with pytest.raises(duckdb.OutOfMemoryException), readers.bounded_reader(warehouse) as capped:
-        capped.execute("select count(*) from fact_figure").fetchall()
-    assert readers.view_counts(warehouse, VIEWS) == expected
-
-
 def test_query_reads_views_and_tables(warehouse):
     result = CliRunner().invoke(
         main,
