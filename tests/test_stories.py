@@ -244,3 +244,78 @@ def test_the_wording_bands_are_datasketchs_minhash_bit_for_bit():
     assert [bool(r) for r in runs[-3:]] == [False, False, True]
     assert [minhash(r).tolist() for r in runs if r] == [reference_minhash(r) for r in runs if r]
     assert text_bands(texts[-2]) == [] and len(text_bands(texts[-1])) == 32
+
+
+def _one_percent_support(values: list[float]) -> dict[float, int]:
+    """The rule fact_figure states, pair by pair: each value with the statements of a value
+    within 1% of the larger of the two (each statement here its own story)."""
+    return {
+        value: sum(abs(other - value) <= 0.01 * max(abs(other), abs(value)) for other in values)
+        for value in set(values)
+    }
+
+
+def _state_in_1999(db: Path, statements: list[tuple[int | None, float]]) -> None:
+    """Add claims of one fact (the first seed claim's, moved to 1999, a year no seed claim
+    has): each (story, value) stated by an article of its own; story None: its own story."""
+    with duckdb.connect(str(db)) as connection:
+        claim_key, article_key = connection.execute(
+            "select claim_key, article_key from fact_claim where value is not null "
+            "order by claim_key limit 1"
+        ).fetchone()
+        for number, (story, value) in enumerate(statements, start=1):
+            connection.execute(
+                "insert into dim_article select * replace (? as article_key, "
+                "'edge_' || ? as article, ? as story_key) from dim_article where article_key = ?",
+                [number, number, story, article_key],
+            )
+            connection.execute(
+                "insert into fact_claim select * replace (? as claim_key, ? as article_key, "
+                "?::double as value, 'exact' as qualifier, date '1999-01-01' as period_start, "
+                "date '1999-12-31' as period_end) from fact_claim where claim_key = ?",
+                [-number, number, value, claim_key],
+            )
+            connection.execute(
+                "insert into bridge_claim_region select * replace (? as claim_key) "
+                "from bridge_claim_region where claim_key = ?",
+                [-number, claim_key],
+            )
+
+
+IN_1999 = "from fact_figure where period_start = date '1999-01-01'"
+
+
+def test_figures_support_each_other_within_one_percent_at_every_edge(seed_run, tmp_path):
+    """fact_figure compares a value only with those in nearby buckets of a log scale: what it
+    finds must be what comparing every pair finds, at the edges of 1% and of the buckets."""
+    db = tmp_path / "pickup.duckdb"
+    shutil.copy(seed_run[1], db)
+    edges = [0, 0, 98.99, 99, 100, 101, 101.01, 101.02, 990, 1000, 1010, 1010.1, 1010.11]
+    # a run of values 0.3% apart crosses several buckets (2% wide)
+    values = edges + [round(5000 * 1.003**step) for step in range(-12, 13)] + [1.02**300]
+    _state_in_1999(db, [(None, value) for value in values])
+    found = {
+        entry["value"]: entry["stories"]
+        for (entry,) in _rows(db, f"select unnest(values) {IN_1999}")
+    }
+    assert found == _one_percent_support([float(value) for value in values])
+    assert found[100] == 4 and found[98.99] == 2  # 99, 100, 101, 101.01 | 98.99 and 99
+
+
+@pytest.mark.parametrize(
+    ("statements", "status"),
+    [
+        ([(7, 100), (7, 90)], "single_source"),  # one story may correct itself
+        ([(7, 100), (7, 90), (8, 100)], "conflicting"),  # 90 against another story's 100
+        ([(7, 100), (7, 90), (8, 99.5)], "conflicting"),
+        ([(7, 100), (8, 99.5), (9, 99.2)], "corroborated"),  # all within 1%
+        ([(7, 100), (8, 100), (9, 98.9)], "conflicting"),
+    ],
+)
+def test_a_figure_is_conflicting_when_independent_stories_differ(
+    seed_run, tmp_path, statements, status
+):
+    db = tmp_path / "pickup.duckdb"
+    shutil.copy(seed_run[1], db)
+    _state_in_1999(db, statements)
+    assert _rows(db, f"select distinct status {IN_1999}") == [(status,)]

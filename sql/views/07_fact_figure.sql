@@ -36,7 +36,12 @@ with stated as (
             coalesce(model.name, ''), powertrain.powertrain,
             coalesce(claim.period_start::varchar, ''), coalesce(claim.period_end::varchar, ''),
             claim.unit
-        )) as fact_key
+        )) as fact_key,
+        -- 2% wide on a log scale, by sign: see support
+        case
+            when claim.value = 0 then 0
+            else sign(claim.value) * (1 + floor(ln(abs(claim.value)) / ln(1.02)) + 10000)
+        end::bigint as bucket
     from fact_claim as claim
     join dim_article as article on article.article_key = claim.article_key
     join dim_metric as metric on metric.metric_key = claim.metric_key
@@ -50,15 +55,23 @@ with stated as (
 ),
 
 support as (
-    -- each value, with the stories and articles stating it or a value within 1% of it
+    -- each value, with the stories and articles stating it or a value within 1% of it.
+    -- Values are first put in buckets 2% wide on a log scale, so each is compared only with
+    -- those of its own and the two next buckets (where every value within 1% lies), not
+    -- with every value of its fact: a fact restated by thousands of articles made the
+    -- comparisons grow with the square of its statements.
     select
         value_of.fact_key,
         value_of.value,
         count(distinct coalesce(other.story_key, other.article_key)) as stories,
         count(distinct other.article_key) as articles
-    from (select distinct fact_key, value from stated) as value_of
+    from (
+        select distinct fact_key, value, unnest([bucket - 1, bucket, bucket + 1]) as bucket
+        from stated
+    ) as value_of
     join stated as other
         on other.fact_key = value_of.fact_key
+        and other.bucket = value_of.bucket
         and abs(other.value - value_of.value) <= 0.01 * greatest(abs(other.value), abs(value_of.value))
     group by all
 ),
@@ -208,16 +221,38 @@ broken as (
     select whole_key, reason from broken_pairs where whole_key is not null
 ),
 
+story_highs as (
+    -- per fact, the highest value each independent story states (bounds such as "over
+    -- 10,000" are not values), and the story with the highest of all
+    select *, first(story order by high desc) over (partition by fact_key) as top_story
+    from (
+        select fact_key, coalesce(story_key, article_key) as story, max(value) as high
+        from stated
+        where qualifier in ('exact', 'approx')
+        group by all
+    )
+),
+
+highest as (
+    -- per fact: its highest value, and the highest of the stories other than the top one
+    select fact_key, any_value(top_story) as top_story, max(high) as top,
+           max(high) filter (where story <> top_story) as runner_up
+    from story_highs
+    group by fact_key
+),
+
 disputed as (
-    -- two independent stories state values more than 1% apart (bounds such as "over 10,000"
-    -- are not values: they do not dispute a figure)
+    -- two independent stories state values more than 1% apart: a value is disputed when the
+    -- highest value of the other stories is above it (per fact, not per pair of statements:
+    -- a fact restated by thousands of articles made the pairs grow with their square)
     select distinct mine.fact_key
     from stated as mine
-    join stated as theirs
-        on theirs.fact_key = mine.fact_key
-        and coalesce(theirs.story_key, theirs.article_key) <> coalesce(mine.story_key, mine.article_key)
-        and theirs.value > mine.value * 1.01
-    where mine.qualifier in ('exact', 'approx') and theirs.qualifier in ('exact', 'approx')
+    join highest using (fact_key)
+    where mine.qualifier in ('exact', 'approx')
+      and case
+            when coalesce(mine.story_key, mine.article_key) = highest.top_story then highest.runner_up
+            else highest.top
+          end > mine.value * 1.01
 ),
 
 drifted as (
