@@ -302,6 +302,17 @@ def test_figures_support_each_other_within_one_percent_at_every_edge(seed_run, t
         assert {entry["value"]: entry["stories"] for entry in found} == expected
 
 
+def test_a_value_beyond_a_double_leaves_the_facts_readable(seed_run, tmp_path):
+    db = tmp_path / "pickup.duckdb"
+    shutil.copy(seed_run[1], db)
+    _state_in_1999(db, [(None, 100), (None, 100.5), (None, float("inf"))])
+    supports = _rows(db, f"select list_sort(values) {IN_1999}")
+    assert supports and all(
+        [(entry["value"], entry["stories"]) for entry in values][:2] == [(100, 2), (100.5, 2)]
+        for (values,) in supports
+    )
+
+
 @pytest.mark.parametrize(
     ("statements", "status"),
     [

@@ -37,9 +37,10 @@ with stated as (
             coalesce(claim.period_start::varchar, ''), coalesce(claim.period_end::varchar, ''),
             claim.unit
         )) as fact_key,
-        -- 2% wide on a log scale, by sign: see support
+        -- 2% wide on a log scale, by sign: see support (zero, and a value too large for a
+        -- double, are buckets of their own: the log of either cannot be one)
         case
-            when claim.value = 0 then 0
+            when claim.value = 0 or not isfinite(claim.value) then 0
             else sign(claim.value) * (1 + floor(ln(abs(claim.value)) / ln(1.02)) + 10000)
         end::bigint as bucket
     from fact_claim as claim
