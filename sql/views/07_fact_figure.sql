@@ -38,7 +38,8 @@ with stated as (
             claim.unit
         )) as fact_key,
         -- 2% wide on a log scale, by sign: see support (zero, and a value too large for a
-        -- double, are buckets of their own: the log of either cannot be one)
+        -- double, are buckets of their own: the log of either cannot be one; the offset keeps
+        -- every other value's bucket away from theirs)
         case
             when claim.value = 0 or not isfinite(claim.value) then 0
             else sign(claim.value) * (1 + floor(ln(abs(claim.value)) / ln(1.02)) + 10000)
